@@ -1,0 +1,28 @@
+//===- lwcc-opt.cpp - mlir-opt with the lwnn dialect and lwcc passes ------===//
+//
+// The driver lit tests use to run single passes and pipelines. It registers
+// only the dialects lwcc produces or consumes, not all of MLIR's.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lwcc/Dialect/LWNN/IR/LWNNDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/Transforms/Passes.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  registry.insert<lwcc::lwnn::LWNNDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect, mlir::quant::QuantDialect,
+                  mlir::tensor::TensorDialect>();
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerSymbolDCEPass();
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "lwcc optimizer driver\n", registry));
+}
