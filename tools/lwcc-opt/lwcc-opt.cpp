@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lwcc/Dialect/LWNN/IR/LWNNDialect.h"
+#include "lwcc/Dialect/LWNN/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -20,6 +21,7 @@ int main(int argc, char **argv) {
   registry.insert<lwcc::lwnn::LWNNDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::quant::QuantDialect,
                   mlir::tensor::TensorDialect>();
+  lwcc::lwnn::registerLWNNPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

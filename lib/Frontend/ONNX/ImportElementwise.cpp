@@ -1,0 +1,133 @@
+//===- ImportElementwise.cpp - activations and arithmetic -----------------===//
+//
+// Converters for activations (including Clip's attribute form before opset
+// 11 and input form after) and broadcasting arithmetic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "NodeImporter.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace lwcc::lwnn;
+
+namespace lwcc::onnx_import {
+
+template <typename OpTy>
+static LogicalResult convertUnary(NodeContext &ctx) {
+  RankedTensorType type = ctx.inputType(0);
+  if (!type || !llvm::isa<FloatType>(type.getElementType()))
+    return ctx.emitError() << "expects a float tensor, got " << ctx.input(0).getType();
+  ctx.setOutput(0, OpTy::create(ctx.b, ctx.loc, ctx.input(0)));
+  return success();
+}
+
+template <typename OpTy>
+static LogicalResult convertBinary(NodeContext &ctx) {
+  if (!ctx.hasInput(0) || !ctx.hasInput(1))
+    return ctx.fail("expects two inputs");
+  auto op = ctx.create<OpTy>(ctx.input(0), ctx.input(1));
+  if (failed(op))
+    return failure();
+  ctx.setOutput(0, *op);
+  return success();
+}
+
+static LogicalResult convertAdd(NodeContext &ctx) {
+  auto op = ctx.create<AddOp>(ctx.input(0), ctx.input(1), Activation::none, nullptr);
+  if (failed(op))
+    return failure();
+  ctx.setOutput(0, *op);
+  return success();
+}
+
+/// Pow's exponent may have another element type than the base; convert it.
+static LogicalResult convertPow(NodeContext &ctx) {
+  RankedTensorType base = ctx.inputType(0), exponent = ctx.inputType(1);
+  if (!base || !exponent)
+    return ctx.fail("expects two inputs");
+  Value e = ctx.input(1);
+  if (exponent.getElementType() != base.getElementType())
+    e = CastOp::create(ctx.b, ctx.loc, exponent.clone(base.getElementType()), e);
+  auto op = ctx.create<PowOp>(ctx.input(0), e);
+  if (failed(op))
+    return failure();
+  ctx.setOutput(0, *op);
+  return success();
+}
+
+static LogicalResult convertClip(NodeContext &ctx) {
+  float lo = std::numeric_limits<float>::lowest();
+  float hi = std::numeric_limits<float>::max();
+  if (ctx.opset < 11) {
+    lo = ctx.getFloat("min", lo);
+    hi = ctx.getFloat("max", hi);
+  } else {
+    for (size_t i : {1, 2}) {
+      if (!ctx.hasInput(i))
+        continue;
+      auto bound = ctx.constantFloats(i, i == 1 ? "min" : "max");
+      if (failed(bound))
+        return failure();
+      if (bound->size() != 1)
+        return ctx.fail("Clip bounds must be scalars");
+      (i == 1 ? lo : hi) = float((*bound)[0]);
+    }
+  }
+  if (lo > hi)
+    return ctx.emitError() << "min (" << lo << ") exceeds max (" << hi << ")";
+  RankedTensorType type = ctx.inputType(0);
+  if (!type || !llvm::isa<FloatType>(type.getElementType()))
+    return ctx.fail("Clip on integer tensors is not supported");
+  ctx.setOutput(0, ClipOp::create(ctx.b, ctx.loc, ctx.input(0),
+                                  ctx.b.getF32FloatAttr(lo),
+                                  ctx.b.getF32FloatAttr(hi)));
+  return success();
+}
+
+static LogicalResult convertHardSigmoid(NodeContext &ctx) {
+  ctx.setOutput(0, HardSigmoidOp::create(
+                       ctx.b, ctx.loc, ctx.input(0),
+                       ctx.b.getF32FloatAttr(ctx.getFloat("alpha", 0.2f)),
+                       ctx.b.getF32FloatAttr(ctx.getFloat("beta", 0.5f))));
+  return success();
+}
+
+static LogicalResult convertLeakyRelu(NodeContext &ctx) {
+  ctx.setOutput(0, LeakyReluOp::create(
+                       ctx.b, ctx.loc, ctx.input(0),
+                       ctx.b.getF32FloatAttr(ctx.getFloat("alpha", 0.01f))));
+  return success();
+}
+
+static LogicalResult convertPRelu(NodeContext &ctx) {
+  RankedTensorType input = ctx.inputType(0), slope = ctx.inputType(1);
+  if (!input || !slope)
+    return ctx.fail("expects two inputs");
+  auto op = ctx.create<PReluOp>(ctx.input(0), ctx.input(1));
+  if (failed(op))
+    return failure();
+  ctx.setOutput(0, *op);
+  return success();
+}
+
+void addElementwiseConverters(ConverterTable &table) {
+  table.add("Relu", 1, kMaxOpset, convertUnary<ReluOp>);
+  table.add("Sigmoid", 1, kMaxOpset, convertUnary<SigmoidOp>);
+  table.add("Tanh", 1, kMaxOpset, convertUnary<TanhOp>);
+  table.add("Sqrt", 1, kMaxOpset, convertUnary<SqrtOp>);
+  table.add("Neg", 1, kMaxOpset, convertUnary<NegOp>);
+  table.add("HardSwish", 14, kMaxOpset, convertUnary<HardSwishOp>);
+  table.add("Clip", 1, kMaxOpset, convertClip);
+  table.add("HardSigmoid", 1, kMaxOpset, convertHardSigmoid);
+  table.add("LeakyRelu", 1, kMaxOpset, convertLeakyRelu);
+  table.add("PRelu", 1, kMaxOpset, convertPRelu);
+  table.add("Add", 7, kMaxOpset, convertAdd);
+  table.add("Sub", 7, kMaxOpset, convertBinary<SubOp>);
+  table.add("Mul", 7, kMaxOpset, convertBinary<MulOp>);
+  table.add("Div", 7, kMaxOpset, convertBinary<DivOp>);
+  table.add("Pow", 7, kMaxOpset, convertPow);
+}
+
+} // namespace lwcc::onnx_import
