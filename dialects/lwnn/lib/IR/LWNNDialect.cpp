@@ -176,6 +176,8 @@ LogicalResult verifyWeightAndBias(Operation *op, Value input, Value weight,
   Type inElt = llvm::cast<ShapedType>(input.getType()).getElementType();
   Type wElt = llvm::cast<ShapedType>(weight.getType()).getElementType();
   bool quantised = llvm::isa<quant::QuantizedType>(inElt);
+  if (!quantised && llvm::isa<quant::QuantizedType>(wElt))
+    return op->emitOpError("quantised weights need a quantised input");
   if (!quantised && inElt != wElt)
     return op->emitOpError("weight element type ")
            << wElt << " does not match input element type " << inElt;
