@@ -10,6 +10,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OperationSupport.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -33,6 +34,9 @@ static cl::opt<EmitKind> emit("emit", cl::desc("What to produce"),
                               cl::values(clEnumValN(EmitKind::MLIR, "mlir",
                                                     "the lwnn module")),
                               cl::init(EmitKind::MLIR), cl::cat(lwccCategory));
+static cl::opt<bool> debugLocations(
+    "debug-locations", cl::desc("Print each op's location (its ONNX node name)"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> noRaise("no-raise-idioms",
                              cl::desc("Keep exporter idioms as imported"),
                              cl::cat(lwccCategory));
@@ -100,7 +104,10 @@ int main(int argc, char **argv) {
     errs() << "lwcc: error: cannot write '" << outputFile << "': " << ec.message() << "\n";
     return 1;
   }
-  module->print(out->os());
+  mlir::OpPrintingFlags flags;
+  if (debugLocations)
+    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
+  module->print(out->os(), flags);
   out->os() << "\n";
   out->keep();
   return 0;

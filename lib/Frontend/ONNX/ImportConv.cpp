@@ -130,7 +130,7 @@ static LogicalResult convertGemm(NodeContext &ctx) {
   float alpha = ctx.getFloat("alpha", 1.0f), beta = ctx.getFloat("beta", 1.0f);
   auto weightType = llvm::cast<RankedTensorType>(weight.getType());
   if (alpha != 1.0f) {
-    auto scaled = ctx.create<MulOp>(weight, ctx.splat(weightType.clone({}), alpha));
+    auto scaled = ctx.create<MulOp>(weight, ctx.splat(RankedTensorType::get({}, weightType.getElementType()), alpha));
     if (failed(scaled))
       return failure();
     weight = *scaled;
@@ -141,7 +141,7 @@ static LogicalResult convertGemm(NodeContext &ctx) {
     Value c = ctx.input(2);
     auto cType = ctx.inputType(2);
     if (beta != 1.0f) {
-      auto scaled = ctx.create<MulOp>(c, ctx.splat(cType.clone({}), beta));
+      auto scaled = ctx.create<MulOp>(c, ctx.splat(RankedTensorType::get({}, cType.getElementType()), beta));
       if (failed(scaled))
         return failure();
       c = *scaled;
