@@ -57,13 +57,9 @@ static LogicalResult convertConv(NodeContext &ctx) {
   FailureOr<Window2D> w = readWindow2D(ctx, input, weight.getShape().drop_front(2));
   if (failed(w))
     return failure();
-  auto conv = ctx.create<Conv2DOp>(
+  return ctx.emitResult<Conv2DOp>(
       ctx.input(0), ctx.input(1), ctx.input(2), w->strides, w->pads,
       w->dilations, ctx.getInt("group", 1), Activation::none, nullptr);
-  if (failed(conv))
-    return failure();
-  ctx.setOutput(0, *conv);
-  return success();
 }
 
 static LogicalResult convertConvTranspose(NodeContext &ctx) {
@@ -97,13 +93,9 @@ static LogicalResult convertConvTranspose(NodeContext &ctx) {
       w.pads[d + 2] = upper ? total - total / 2 : total / 2;
     }
   }
-  auto conv = ctx.create<ConvTranspose2DOp>(
+  return ctx.emitResult<ConvTranspose2DOp>(
       ctx.input(0), ctx.input(1), ctx.input(2), w.strides, w.pads, w.dilations,
       outputPadding, ctx.getInt("group", 1), Activation::none, nullptr);
-  if (failed(conv))
-    return failure();
-  ctx.setOutput(0, *conv);
-  return success();
 }
 
 /// Gemm: Y = alpha * A' x B' + beta * C, imported as lwnn.dense with the
@@ -116,13 +108,13 @@ static LogicalResult convertGemm(NodeContext &ctx) {
   Value lhs = ctx.input(0), weight = ctx.input(1);
   int64_t perm[2] = {1, 0};
   if (ctx.getInt("transA", 0)) {
-    auto t = ctx.create<TransposeOp>(lhs, perm);
+    auto t = ctx.buildInferred<TransposeOp>(lhs, perm);
     if (failed(t))
       return failure();
     lhs = *t;
   }
   if (!ctx.getInt("transB", 0)) {
-    auto t = ctx.create<TransposeOp>(weight, perm);
+    auto t = ctx.buildInferred<TransposeOp>(weight, perm);
     if (failed(t))
       return failure();
     weight = *t;
@@ -130,7 +122,7 @@ static LogicalResult convertGemm(NodeContext &ctx) {
   float alpha = ctx.getFloat("alpha", 1.0f), beta = ctx.getFloat("beta", 1.0f);
   auto weightType = llvm::cast<RankedTensorType>(weight.getType());
   if (alpha != 1.0f) {
-    auto scaled = ctx.create<MulOp>(weight, ctx.splat(RankedTensorType::get({}, weightType.getElementType()), alpha));
+    auto scaled = ctx.buildInferred<MulOp>(weight, ctx.splat(RankedTensorType::get({}, weightType.getElementType()), alpha));
     if (failed(scaled))
       return failure();
     weight = *scaled;
@@ -141,7 +133,7 @@ static LogicalResult convertGemm(NodeContext &ctx) {
     Value c = ctx.input(2);
     auto cType = ctx.inputType(2);
     if (beta != 1.0f) {
-      auto scaled = ctx.create<MulOp>(c, ctx.splat(RankedTensorType::get({}, cType.getElementType()), beta));
+      auto scaled = ctx.buildInferred<MulOp>(c, ctx.splat(RankedTensorType::get({}, cType.getElementType()), beta));
       if (failed(scaled))
         return failure();
       c = *scaled;
@@ -151,12 +143,12 @@ static LogicalResult convertGemm(NodeContext &ctx) {
     else
       addend = c;
   }
-  auto dense = ctx.create<DenseOp>(lhs, weight, bias, Activation::none, nullptr);
+  auto dense = ctx.buildInferred<DenseOp>(lhs, weight, bias, Activation::none, nullptr);
   if (failed(dense))
     return failure();
   Value result = *dense;
   if (addend) {
-    auto sum = ctx.create<AddOp>(result, addend, Activation::none, nullptr);
+    auto sum = ctx.buildInferred<AddOp>(result, addend, Activation::none, nullptr);
     if (failed(sum))
       return failure();
     result = *sum;
@@ -166,11 +158,7 @@ static LogicalResult convertGemm(NodeContext &ctx) {
 }
 
 static LogicalResult convertMatMul(NodeContext &ctx) {
-  auto mm = ctx.create<MatMulOp>(ctx.input(0), ctx.input(1));
-  if (failed(mm))
-    return failure();
-  ctx.setOutput(0, *mm);
-  return success();
+  return ctx.emitResult<MatMulOp>(ctx.input(0), ctx.input(1));
 }
 
 static LogicalResult convertBatchNorm(NodeContext &ctx) {
@@ -179,13 +167,9 @@ static LogicalResult convertBatchNorm(NodeContext &ctx) {
       return ctx.fail("training-mode outputs (running mean/var) are not supported");
   if (ctx.numInputs() != 5)
     return ctx.fail("expects 5 inputs (X, scale, B, mean, var)");
-  auto bn = ctx.create<BatchNormOp>(ctx.input(0), ctx.input(1), ctx.input(2),
+  return ctx.emitResult<BatchNormOp>(ctx.input(0), ctx.input(1), ctx.input(2),
                                     ctx.input(3), ctx.input(4),
                                     ctx.b.getF32FloatAttr(ctx.getFloat("epsilon", 1e-5f)));
-  if (failed(bn))
-    return failure();
-  ctx.setOutput(0, *bn);
-  return success();
 }
 
 void addConvConverters(ConverterTable &table) {

@@ -27,19 +27,11 @@ template <typename OpTy>
 static LogicalResult convertBinary(NodeContext &ctx) {
   if (!ctx.hasInput(0) || !ctx.hasInput(1))
     return ctx.fail("expects two inputs");
-  auto op = ctx.create<OpTy>(ctx.input(0), ctx.input(1));
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<OpTy>(ctx.input(0), ctx.input(1));
 }
 
 static LogicalResult convertAdd(NodeContext &ctx) {
-  auto op = ctx.create<AddOp>(ctx.input(0), ctx.input(1), Activation::none, nullptr);
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<AddOp>(ctx.input(0), ctx.input(1), Activation::none, nullptr);
 }
 
 /// Pow's exponent may have another element type than the base; convert it.
@@ -50,11 +42,7 @@ static LogicalResult convertPow(NodeContext &ctx) {
   Value e = ctx.input(1);
   if (exponent.getElementType() != base.getElementType())
     e = CastOp::create(ctx.b, ctx.loc, exponent.clone(base.getElementType()), e);
-  auto op = ctx.create<PowOp>(ctx.input(0), e);
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<PowOp>(ctx.input(0), e);
 }
 
 static LogicalResult convertClip(NodeContext &ctx) {
@@ -105,11 +93,7 @@ static LogicalResult convertPRelu(NodeContext &ctx) {
   RankedTensorType input = ctx.inputType(0), slope = ctx.inputType(1);
   if (!input || !slope)
     return ctx.fail("expects two inputs");
-  auto op = ctx.create<PReluOp>(ctx.input(0), ctx.input(1));
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<PReluOp>(ctx.input(0), ctx.input(1));
 }
 
 void addElementwiseConverters(ConverterTable &table) {

@@ -20,13 +20,9 @@ static LogicalResult convertMaxPool(NodeContext &ctx) {
   FailureOr<Window2D> w = readWindow2D(ctx, ctx.inputType(0), {});
   if (failed(w))
     return failure();
-  auto op = ctx.create<MaxPool2DOp>(ctx.input(0), w->kernel, w->strides, w->pads,
+  return ctx.emitResult<MaxPool2DOp>(ctx.input(0), w->kernel, w->strides, w->pads,
                                     w->dilations,
                                     bool(ctx.getInt("ceil_mode", 0)));
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
 }
 
 static LogicalResult convertAveragePool(NodeContext &ctx) {
@@ -35,22 +31,14 @@ static LogicalResult convertAveragePool(NodeContext &ctx) {
     return failure();
   if (llvm::any_of(w->dilations, [](int64_t d) { return d != 1; }))
     return ctx.fail("dilated average pooling is not supported");
-  auto op = ctx.create<AvgPool2DOp>(
+  return ctx.emitResult<AvgPool2DOp>(
       ctx.input(0), w->kernel, w->strides, w->pads,
       bool(ctx.getInt("ceil_mode", 0)), bool(ctx.getInt("count_include_pad", 0)));
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
 }
 
 template <typename OpTy>
 static LogicalResult convertGlobalPool(NodeContext &ctx) {
-  auto op = ctx.create<OpTy>(ctx.input(0));
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<OpTy>(ctx.input(0));
 }
 
 static LogicalResult convertReduceMean(NodeContext &ctx) {
@@ -72,12 +60,8 @@ static LogicalResult convertReduceMean(NodeContext &ctx) {
   }
   llvm::sort(axes);
   axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
-  auto op = ctx.create<ReduceMeanOp>(ctx.input(0), axes,
+  return ctx.emitResult<ReduceMeanOp>(ctx.input(0), axes,
                                      bool(ctx.getInt("keepdims", 1)));
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
 }
 
 static LogicalResult convertSoftmax(NodeContext &ctx) {

@@ -150,7 +150,7 @@ static FailureOr<Value> quantizedConv(NodeContext &ctx, Value x, Value w, Value 
                              weight.getShape().drop_front(2));
   if (failed(window))
     return failure();
-  auto conv = ctx.create<Conv2DOp>(x, w, bias, window->strides, window->pads,
+  auto conv = ctx.buildInferred<Conv2DOp>(x, w, bias, window->strides, window->pads,
                                    window->dilations, ctx.getInt("group", 1),
                                    Activation::none, nullptr);
   if (failed(conv))
@@ -211,7 +211,7 @@ static LogicalResult convertConvInteger(NodeContext &ctx) {
   Value a = asQuantized(ctx, ctx.input(0), *qa);
   Value w = asQuantized(ctx, ctx.input(1), *qb);
   if (isMatMul) {
-    auto mm = ctx.create<MatMulOp>(a, w);
+    auto mm = ctx.buildInferred<MatMulOp>(a, w);
     if (failed(mm))
       return failure();
     return finishQuantized(ctx, *mm, std::nullopt);
@@ -231,7 +231,7 @@ static LogicalResult convertQLinearMatMul(NodeContext &ctx) {
   auto qy = readQuantType(ctx, 6, 7, uint8Type(ctx), 0, "y");
   if (failed(qa) || failed(qb) || failed(qy))
     return failure();
-  auto mm = ctx.create<MatMulOp>(asQuantized(ctx, ctx.input(0), *qa),
+  auto mm = ctx.buildInferred<MatMulOp>(asQuantized(ctx, ctx.input(0), *qa),
                                  asQuantized(ctx, ctx.input(3), *qb));
   if (failed(mm))
     return failure();

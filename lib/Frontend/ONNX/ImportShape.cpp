@@ -41,11 +41,7 @@ static LogicalResult convertConcat(NodeContext &ctx) {
   FailureOr<int64_t> axis = normalizeAxis(ctx, ctx.getInt("axis", 0), first.getRank());
   if (failed(axis))
     return failure();
-  auto op = ctx.create<ConcatOp>(ValueRange(ctx.inputs), *axis);
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<ConcatOp>(ValueRange(ctx.inputs), *axis);
 }
 
 static LogicalResult convertSplit(NodeContext &ctx) {
@@ -69,7 +65,7 @@ static LogicalResult convertSplit(NodeContext &ctx) {
                              << n << " equal parts";
     pieces.assign(n, dim / n);
   }
-  auto op = ctx.create<SplitOp>(ctx.input(0), *axis, pieces);
+  auto op = ctx.buildInferred<SplitOp>(ctx.input(0), *axis, pieces);
   if (failed(op))
     return failure();
   for (int64_t i = 0; i < n; ++i)
@@ -140,11 +136,7 @@ static LogicalResult convertSlice(NodeContext &ctx) {
     sizes[*axis] = std::max<int64_t>(size, 0);
     strides[*axis] = step;
   }
-  auto op = ctx.create<SliceOp>(ctx.input(0), offsets, sizes, strides);
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<SliceOp>(ctx.input(0), offsets, sizes, strides);
 }
 
 static LogicalResult convertReshape(NodeContext &ctx) {
@@ -266,11 +258,7 @@ static LogicalResult convertTranspose(NodeContext &ctx) {
   else
     for (int64_t d = type.getRank() - 1; d >= 0; --d)
       perm.push_back(d);
-  auto op = ctx.create<TransposeOp>(ctx.input(0), perm);
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<TransposeOp>(ctx.input(0), perm);
 }
 
 static LogicalResult convertPad(NodeContext &ctx) {
@@ -305,11 +293,7 @@ static LogicalResult convertPad(NodeContext &ctx) {
     padMode = PadMode::edge;
   else
     return ctx.emitError() << "unsupported pad mode '" << mode << "'";
-  auto op = ctx.create<PadOp>(ctx.input(0), pads, padMode, APFloat(value));
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<PadOp>(ctx.input(0), pads, padMode, APFloat(value));
 }
 
 static LogicalResult convertExpand(NodeContext &ctx) {

@@ -104,11 +104,7 @@ static LogicalResult convertGather(NodeContext &ctx) {
         return ctx.emitError() << "index " << v.getSExtValue()
                                << " is out of range for dimension of size " << dim;
   }
-  auto op = ctx.create<GatherOp>(ctx.input(0), ctx.input(1), *axis);
-  if (failed(op))
-    return failure();
-  ctx.setOutput(0, *op);
-  return success();
+  return ctx.emitResult<GatherOp>(ctx.input(0), ctx.input(1), *axis);
 }
 
 static LogicalResult convertCast(NodeContext &ctx) {

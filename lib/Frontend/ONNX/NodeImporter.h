@@ -77,7 +77,7 @@ public:
   /// Builds `OpTy` with result types from its own inference; on a shape
   /// error emits a diagnostic at the node and fails instead of aborting.
   template <typename OpTy, typename... Args>
-  mlir::FailureOr<OpTy> create(Args &&...args) {
+  mlir::FailureOr<OpTy> buildInferred(Args &&...args) {
     mlir::OperationState state(loc, OpTy::getOperationName());
     OpTy::build(b, state, mlir::TypeRange(), std::forward<Args>(args)...);
     llvm::SmallVector<mlir::Type> types;
@@ -88,6 +88,16 @@ public:
       return mlir::failure();
     state.addTypes(types);
     return llvm::cast<OpTy>(b.create(state));
+  }
+
+  /// Builds `OpTy` as buildInferred does and makes its result output 0.
+  template <typename OpTy, typename... Args>
+  mlir::LogicalResult emitResult(Args &&...args) {
+    mlir::FailureOr<OpTy> op = buildInferred<OpTy>(std::forward<Args>(args)...);
+    if (mlir::failed(op))
+      return mlir::failure();
+    setOutput(0, op->getResult());
+    return mlir::success();
   }
 
   /// A constant tensor op.
