@@ -17,6 +17,8 @@ config.environment["PATH"] = os.pathsep.join(
     [config.lwcc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 # Debian's torch/onnx live in the system python, not a pyenv one.
 config.substitutions.append(("%python", "/usr/bin/python3"))
+config.substitutions.append(("%lwcc_src_root", config.lwcc_src_root))
+config.substitutions.append(("%lwcc_bin", config.lwcc_tools_dir))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root, "Inputs")))
 
 if shutil.which("qemu-aarch64"):
