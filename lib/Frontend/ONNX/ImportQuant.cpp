@@ -203,8 +203,11 @@ static LogicalResult convertConvInteger(NodeContext &ctx) {
         flags, i8, f32, ones, zps, int32_t(axis), lo, hi));
   };
   bool isMatMul = ctx.node.op_type() == "MatMulInteger";
-  RankedTensorType b = ctx.inputType(1);
-  auto qa = unitType(0, 2, isMatMul ? 0 : 1);
+  RankedTensorType a0 = ctx.inputType(0), b = ctx.inputType(1);
+  if (!a0 || !b)
+    return ctx.fail("expects two inputs");
+  // MatMulInteger's zero points run along A's rows and B's columns.
+  auto qa = unitType(0, 2, isMatMul ? std::max<int64_t>(a0.getRank() - 2, 0) : 1);
   auto qb = unitType(1, 3, isMatMul ? b.getRank() - 1 : 0);
   if (failed(qa) || failed(qb))
     return failure();

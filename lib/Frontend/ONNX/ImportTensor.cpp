@@ -130,12 +130,18 @@ static LogicalResult convertIdentity(NodeContext &ctx) {
 }
 
 static LogicalResult convertDropout(NodeContext &ctx) {
-  if (ctx.hasOutput(1))
-    return ctx.fail("the mask output of Dropout is not supported");
   if (ctx.opset >= 12 && ctx.hasInput(2)) {
     DenseElementsAttr training = ctx.constantInput(2);
     if (!training || training.getValues<bool>()[0])
       return ctx.fail("training-mode Dropout is not supported");
+  }
+  if (ctx.hasOutput(1)) {
+    // Before opset 10 the mask had the data's type and undefined contents.
+    if (ctx.opset < 10)
+      return ctx.fail("the mask output of Dropout before opset 10 is not supported");
+    // In inference every element is kept.
+    auto maskType = ctx.inputType(0).clone(ctx.b.getI1Type());
+    ctx.setOutput(1, ctx.constant(DenseElementsAttr::get(maskType, true)));
   }
   return convertIdentity(ctx);
 }

@@ -34,6 +34,19 @@ namespace {
 /// Largest dimension accepted: a shape beyond this is a corrupt model, not a
 /// CNN, and would overflow element counts.
 constexpr int64_t kMaxDim = int64_t(1) << 31;
+/// Largest element count of any tensor, for the same reason.
+constexpr int64_t kMaxElements = int64_t(1) << 33;
+
+/// Element count of `type`, or nullopt when it exceeds kMaxElements.
+std::optional<int64_t> boundedElementCount(ShapedType type) {
+  int64_t count = 1;
+  for (int64_t d : type.getShape()) {
+    if (d < 0 || (d != 0 && count > kMaxElements / d))
+      return std::nullopt;
+    count *= d;
+  }
+  return count;
+}
 
 class GraphImporter {
 public:
@@ -54,6 +67,7 @@ public:
 private:
   LogicalResult findOpset();
   FailureOr<RankedTensorType> convertValueInfo(const onnx::ValueInfoProto &info);
+  LogicalResult checkDeclaredOutput(const onnx::ValueInfoProto &info, Value v);
   LogicalResult importInitializer(const onnx::TensorProto &tensor);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   Value foldIfConstant(Value v);
@@ -116,7 +130,40 @@ GraphImporter::convertValueInfo(const onnx::ValueInfoProto &info) {
   for (int64_t d : shape)
     if (d <= 0 || d > kMaxDim)
       return fail() << "dimension " << d << " is not a positive size";
-  return RankedTensorType::get(shape, elt);
+  auto type = RankedTensorType::get(shape, elt);
+  if (!boundedElementCount(type))
+    return fail() << type << " is an absurd size for a CNN tensor";
+  return type;
+}
+
+/// A declared output type that disagrees with what lwcc computes means the
+/// model and lwcc read some op differently; better to stop than to produce a
+/// library with a different interface. Symbolic or absent dims are not checked.
+LogicalResult GraphImporter::checkDeclaredOutput(const onnx::ValueInfoProto &info,
+                                                 Value v) {
+  if (!info.type().has_tensor_type())
+    return success();
+  const auto &declared = info.type().tensor_type();
+  auto type = llvm::cast<RankedTensorType>(v.getType());
+  auto fail = [&]() {
+    return mlir::emitError(v.getLoc())
+           << "graph output '" << info.name() << "' is declared as ";
+  };
+  if (declared.elem_type() != onnx::TensorProto::UNDEFINED) {
+    Type elt = convertElementType(&ctx, declared.elem_type());
+    if (elt && elt != type.getElementType())
+      return fail() << elt << " but computes " << type;
+  }
+  if (!declared.has_shape())
+    return success();
+  const auto &dims = declared.shape().dim();
+  if (dims.size() != type.getRank())
+    return fail() << "rank " << dims.size() << " but computes " << type;
+  for (auto [i, dim] : llvm::enumerate(dims))
+    if (dim.has_dim_value() && dim.dim_value() != type.getDimSize(i))
+      return fail() << "size " << dim.dim_value() << " in dimension " << i
+                    << " but computes " << type;
+  return success();
 }
 
 FailureOr<DenseElementsAttr>
@@ -311,6 +358,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
     if (!v)
       return nodeError() << "output " << i << " ('" << out
                          << "') is not supported by lwcc";
+    auto type = llvm::cast<ShapedType>(v.getType());
+    if (!boundedElementCount(type))
+      return nodeError() << "output '" << out << "' would be " << type
+                         << ", an absurd size for a CNN tensor";
     if (values.count(out))
       return nodeError() << "output '" << out << "' is defined twice";
     values[out] = v;
@@ -379,7 +430,16 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
       auto type = llvm::cast<RankedTensorType>(v.getType());
       v = quant::StorageCastOp::create(
           builder, v.getLoc(), type.clone(q.getStorageType()), v);
+      // quant storage is signless; ONNX's uint8 is MLIR's ui8.
+      if (!q.isSigned())
+        v = tensor::BitcastOp::create(
+            builder, v.getLoc(),
+            type.clone(IntegerType::get(&ctx, q.getStorageTypeIntegralWidth(),
+                                        IntegerType::Unsigned)),
+            v);
     }
+    if (failed(checkDeclaredOutput(output, v)))
+      return nullptr;
     results.push_back(v);
     resultTypes.push_back(v.getType());
   }

@@ -17,12 +17,26 @@ namespace lwcc::lwnn::detail {
 /// arithmetic and weight preprocessing reach this code.
 static constexpr int64_t kMaxFoldElements = int64_t(1) << 24;
 
+/// Whether `type` has at most kMaxFoldElements elements, without overflowing
+/// on absurd shapes.
+static bool isSmallEnoughToFold(ShapedType type) {
+  if (!type.hasStaticShape())
+    return false;
+  int64_t count = 1;
+  for (int64_t d : type.getShape()) {
+    if (d != 0 && count > kMaxFoldElements / d)
+      return false;
+    count *= d;
+  }
+  return true;
+}
+
 std::optional<UnpackedTensor> unpack(Attribute attr) {
   auto dense = llvm::dyn_cast_if_present<DenseElementsAttr>(attr);
   if (!dense)
     return std::nullopt;
   auto type = llvm::dyn_cast<RankedTensorType>(dense.getType());
-  if (!type || type.getNumElements() > kMaxFoldElements)
+  if (!type || !isSmallEnoughToFold(type))
     return std::nullopt;
   UnpackedTensor out;
   out.type = type;
@@ -107,7 +121,7 @@ foldBinary(Attribute lhsAttr, Attribute rhsAttr, RankedTensorType resultType,
            llvm::function_ref<double(double, double)> floatFn,
            llvm::function_ref<std::optional<int64_t>(int64_t, int64_t)> intFn) {
   std::optional<UnpackedTensor> lhs = unpack(lhsAttr), rhs = unpack(rhsAttr);
-  if (!lhs || !rhs || !resultType.hasStaticShape())
+  if (!lhs || !rhs || !isSmallEnoughToFold(resultType))
     return {};
   ArrayRef<int64_t> shape = resultType.getShape();
   UnpackedTensor out;
@@ -144,7 +158,7 @@ DenseElementsAttr foldUnaryFloat(Attribute operand,
 DenseElementsAttr foldGatherElements(const UnpackedTensor &source,
                                      RankedTensorType resultType,
                                      llvm::function_ref<int64_t(int64_t)> sourceIndex) {
-  if (!resultType.hasStaticShape())
+  if (!isSmallEnoughToFold(resultType))
     return {};
   UnpackedTensor out;
   out.type = resultType;
