@@ -5,11 +5,14 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lwcc/Conversion/Passes.h"
 #include "lwcc/Dialect/LWNN/IR/LWNNDialect.h"
 #include "lwcc/Dialect/LWNN/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -20,8 +23,10 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   registry.insert<lwcc::lwnn::LWNNDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::quant::QuantDialect,
-                  mlir::tensor::TensorDialect>();
+                  mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect,
+                  mlir::math::MathDialect>();
   lwcc::lwnn::registerLWNNPasses();
+  lwcc::registerLWCCConversionPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

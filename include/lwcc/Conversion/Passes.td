@@ -1,0 +1,28 @@
+//===- Passes.td - lwcc conversion passes ------------------*- tablegen -*-===//
+//
+// Conversions out of the lwnn dialect, shared by every backend.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LWCC_CONVERSION_PASSES_TD
+#define LWCC_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertLWNNToLinalgPass : Pass<"lwcc-convert-lwnn-to-linalg", "::mlir::func::FuncOp"> {
+  let summary = "Lower lwnn ops to linalg, tensor, arith and math on tensors";
+  let description = [{
+    Each lwnn op becomes structured linalg ops on tensors (named convolutions
+    and pools where linalg has them, `linalg.generic` otherwise) so that the
+    backends' tiling and vectorisation see ordinary linalg. Compound ops
+    (`squeeze_excite`, `channel_shuffle`, `batch_norm`) are first decomposed
+    into simpler lwnn ops. An op the lowering cannot handle (quantised
+    arithmetic, `lwnn.fused`) is reported at its location and the pass fails.
+  }];
+  let dependentDialects = [
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"
+  ];
+}
+
+#endif // LWCC_CONVERSION_PASSES_TD

@@ -1,0 +1,205 @@
+//===- LowerTensor.cpp - constants, gathers and resizes to linalg ---------===//
+//
+// Constants become arith.constant (and later read-only globals). Gather and
+// resize compute, per output element, which input element(s) to read: a
+// linalg.generic over the output whose body extracts from the input.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+#include "lwcc/Conversion/Passes.h"
+
+using namespace mlir;
+using namespace lwcc::lwnn;
+using namespace lwcc::lowering;
+
+namespace {
+
+struct LowerConstant : OpRewritePattern<ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConstantOp op, PatternRewriter &rewriter) const override {
+    auto value = llvm::dyn_cast<TypedAttr>(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "untyped constant");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
+    return success();
+  }
+};
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+struct LowerGather : OpRewritePattern<GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = llvm::cast<RankedTensorType>(op.getType());
+    auto inType = llvm::cast<RankedTensorType>(op.getInput().getType());
+    auto idxType = llvm::cast<RankedTensorType>(op.getIndices().getType());
+    int64_t axis = op.getAxis(), idxRank = idxType.getRank(), rank = type.getRank();
+    SmallVector<AffineExpr> idxExprs;
+    for (int64_t i = 0; i < idxRank; ++i)
+      idxExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    AffineMap idxMap = AffineMap::get(rank, 0, idxExprs, ctx);
+    int64_t dim = inType.getDimSize(axis);
+    Value input = op.getInput();
+    Value result = buildElementwiseWithMaps(
+        rewriter, loc, type, op.getIndices(), idxMap,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value i = arith::IndexCastOp::create(b, l, b.getIndexType(), a[0]);
+          // Negative indices count from the end; clamp so a bad runtime
+          // index reads in bounds rather than out of the buffer.
+          Value wrapped = arith::AddIOp::create(b, l, i, indexConstant(b, l, dim));
+          Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, i,
+                                                 indexConstant(b, l, 0));
+          i = arith::SelectOp::create(b, l, negative, wrapped, i);
+          i = arith::MaxSIOp::create(b, l, i, indexConstant(b, l, 0));
+          i = arith::MinSIOp::create(b, l, i, indexConstant(b, l, dim - 1));
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < axis; ++d)
+            indices.push_back(linalg::IndexOp::create(b, l, d));
+          indices.push_back(i);
+          for (int64_t d = axis + idxRank; d < rank; ++d)
+            indices.push_back(linalg::IndexOp::create(b, l, d));
+          return tensor::ExtractOp::create(b, l, input, indices);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// The input coordinate (as f32) output index `i` samples along a resized dim.
+Value sourceCoordinate(OpBuilder &b, Location loc, Value i, int64_t in, int64_t out,
+                       CoordMode mode) {
+  Type f32 = b.getF32Type();
+  auto c = [&](double v) { return scalarConstant(b, loc, f32, v); };
+  Value x = arith::SIToFPOp::create(
+      b, loc, f32, arith::IndexCastOp::create(b, loc, b.getI64Type(), i));
+  double scale = double(out) / double(in);
+  switch (mode) {
+  case CoordMode::half_pixel:
+    return arith::SubFOp::create(
+        b, loc, arith::DivFOp::create(b, loc, arith::AddFOp::create(b, loc, x, c(0.5)), c(scale)),
+        c(0.5));
+  case CoordMode::pytorch_half_pixel:
+    if (out == 1)
+      return c(0.0);
+    return sourceCoordinate(b, loc, i, in, out, CoordMode::half_pixel);
+  case CoordMode::align_corners:
+    if (out == 1)
+      return c(0.0);
+    return arith::MulFOp::create(b, loc, x, c(double(in - 1) / double(out - 1)));
+  case CoordMode::asymmetric:
+    return arith::DivFOp::create(b, loc, x, c(scale));
+  case CoordMode::tf_half_pixel_for_nn:
+    return arith::DivFOp::create(b, loc, arith::AddFOp::create(b, loc, x, c(0.5)), c(scale));
+  }
+  llvm_unreachable("unknown coordinate mode");
+}
+
+Value toIndex(OpBuilder &b, Location loc, Value f, int64_t size) {
+  Value i = arith::IndexCastOp::create(
+      b, loc, b.getIndexType(), arith::FPToSIOp::create(b, loc, b.getI64Type(), f));
+  i = arith::MaxSIOp::create(b, loc, i, indexConstant(b, loc, 0));
+  return arith::MinSIOp::create(b, loc, i, indexConstant(b, loc, size - 1));
+}
+
+Value roundNearest(OpBuilder &b, Location loc, Value x, NearestMode mode) {
+  Type f32 = x.getType();
+  switch (mode) {
+  case NearestMode::round_prefer_floor:
+    return math::CeilOp::create(
+        b, loc, arith::SubFOp::create(b, loc, x, scalarConstant(b, loc, f32, 0.5)));
+  case NearestMode::round_prefer_ceil:
+    return math::FloorOp::create(
+        b, loc, arith::AddFOp::create(b, loc, x, scalarConstant(b, loc, f32, 0.5)));
+  case NearestMode::floor:
+    return math::FloorOp::create(b, loc, x);
+  case NearestMode::ceil:
+    return math::CeilOp::create(b, loc, x);
+  }
+  llvm_unreachable("unknown nearest mode");
+}
+
+struct LowerResize : OpRewritePattern<ResizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ResizeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = llvm::cast<RankedTensorType>(op.getType());
+    auto inType = llvm::cast<RankedTensorType>(op.getInput().getType());
+    if (!type.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 resize");
+    int64_t rank = type.getRank();
+    Value input = op.getInput();
+    CoordMode coord = op.getCoordMode();
+    bool linear = op.getMode() == ResizeMode::linear;
+    NearestMode nearest = op.getNearestMode();
+    Value init = emptyTensor(rewriter, loc, type);
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+        rewriter.getMultiDimIdentityMap(rank), iterators,
+        [&](OpBuilder &b, Location l, ValueRange) {
+          // Per dim: the two neighbours and the weight of the upper one
+          // (nearest: one neighbour, weight 0).
+          SmallVector<Value> lo, hi, weight;
+          SmallVector<bool> resized;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value i = linalg::IndexOp::create(b, l, d);
+            int64_t in = inType.getDimSize(d), out = type.getDimSize(d);
+            resized.push_back(in != out);
+            if (in == out) {
+              lo.push_back(i);
+              hi.push_back(i);
+              weight.push_back(nullptr);
+              continue;
+            }
+            Value x = sourceCoordinate(b, l, i, in, out, coord);
+            if (!linear) {
+              lo.push_back(toIndex(b, l, roundNearest(b, l, x, nearest), in));
+              hi.push_back(lo.back());
+              weight.push_back(nullptr);
+              continue;
+            }
+            Type f32 = x.getType();
+            x = arith::MaximumFOp::create(b, l, x, scalarConstant(b, l, f32, 0.0));
+            x = arith::MinimumFOp::create(b, l, x, scalarConstant(b, l, f32, double(in - 1)));
+            Value floor = math::FloorOp::create(b, l, x);
+            Value i0 = toIndex(b, l, floor, in);
+            lo.push_back(i0);
+            hi.push_back(arith::MinSIOp::create(
+                b, l, arith::AddIOp::create(b, l, i0, indexConstant(b, l, 1)),
+                indexConstant(b, l, in - 1)));
+            weight.push_back(arith::SubFOp::create(b, l, x, floor));
+          }
+          // Interpolate dim by dim over the 2^k corners of the resized dims.
+          std::function<Value(int64_t, SmallVector<Value> &)> blend =
+              [&](int64_t d, SmallVector<Value> &index) -> Value {
+            if (d == rank)
+              return tensor::ExtractOp::create(b, l, input, index);
+            index.push_back(lo[d]);
+            Value a = blend(d + 1, index);
+            index.pop_back();
+            if (!weight[d])
+              return a;
+            index.push_back(hi[d]);
+            Value c = blend(d + 1, index);
+            index.pop_back();
+            Value diff = arith::SubFOp::create(b, l, c, a);
+            return arith::AddFOp::create(b, l, a, arith::MulFOp::create(b, l, diff, weight[d]));
+          };
+          SmallVector<Value> index;
+          linalg::YieldOp::create(b, l, blend(0, index));
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void lwcc::populateLowerTensorPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerConstant, LowerGather, LowerResize>(patterns.getContext());
+}
