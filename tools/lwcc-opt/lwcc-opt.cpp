@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lwcc/Backend/CPU/Passes.h"
 #include "lwcc/Conversion/Passes.h"
 #include "lwcc/Dialect/LWNN/IR/LWNNDialect.h"
 #include "lwcc/Dialect/LWNN/Transforms/Passes.h"
@@ -17,16 +18,26 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 #include "mlir/Transforms/Passes.h"
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
+  // Lowered IR spans many upstream dialects (memref, scf, cf, llvm, ...)
+  // and needs their bufferization and translation interfaces.
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
   registry.insert<lwcc::lwnn::LWNNDialect, mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::quant::QuantDialect,
                   mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect>();
   lwcc::lwnn::registerLWNNPasses();
   lwcc::registerLWCCConversionPasses();
+  lwcc::cpu::registerCPUBackend();
+  // The upstream passes the CPU pipelines are made of, for step-by-step runs.
+  mlir::registerAllPasses();
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();

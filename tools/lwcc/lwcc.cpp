@@ -1,20 +1,18 @@
 //===- lwcc.cpp - the lwcc command-line compiler --------------------------===//
 //
-// `lwcc model.onnx --emit=mlir` imports an ONNX model (binary or `.onnxtxt`)
-// and prints the lwnn module. Diagnostics name the ONNX node; any failure
-// exits with 1 and leaves no output file behind.
+// `lwcc model.onnx [-target=aarch64]` writes model.so and model.h beside the
+// model (or beside -o). A thin client of lwcc/Compiler.h: diagnostics name
+// the ONNX node, any failure exits with 1 and leaves no output file behind.
 //
 //===----------------------------------------------------------------------===//
 
-#include "lwcc/Frontend/ONNXImporter.h"
+#include "lwcc/Compiler.h"
 
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/OperationSupport.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace llvm;
@@ -22,93 +20,118 @@ using namespace llvm;
 static cl::OptionCategory lwccCategory("lwcc options");
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx|model.onnxtxt>"),
                                       cl::Required, cl::cat(lwccCategory));
-static cl::opt<std::string> outputFile("o", cl::desc("Output file ('-' for stdout)"),
-                                       cl::value_desc("file"), cl::init("-"),
-                                       cl::cat(lwccCategory));
+static cl::opt<std::string>
+    outputFile("o",
+               cl::desc("Output file ('-' for stdout). Default: stdout for text, "
+                        "<model>.so/.o beside the input for binaries"),
+               cl::value_desc("file"), cl::cat(lwccCategory));
+static cl::opt<std::string> target("target",
+                                   cl::desc("Target: host (default), x86_64 or aarch64"),
+                                   cl::init("host"), cl::cat(lwccCategory));
+static cl::opt<std::string> mcpu("mcpu",
+                                 cl::desc("CPU to tune for (LLVM name, or 'native'); "
+                                          "default: the host's for -target=host, a "
+                                          "portable baseline otherwise"),
+                                 cl::cat(lwccCategory));
 static cl::list<std::string>
-    inputShapes("input-shape",
-                cl::desc("Fix an input's shape: name:d0,d1,... (repeatable)"),
+    inputShapes("input-shape", cl::desc("Fix an input's shape: name:d0,d1,... (repeatable)"),
                 cl::value_desc("name:dims"), cl::cat(lwccCategory));
-enum class EmitKind { MLIR };
-static cl::opt<EmitKind> emit("emit", cl::desc("What to produce"),
-                              cl::values(clEnumValN(EmitKind::MLIR, "mlir",
-                                                    "the lwnn module")),
-                              cl::init(EmitKind::MLIR), cl::cat(lwccCategory));
-static cl::opt<bool> debugLocations(
-    "debug-locations", cl::desc("Print each op's location (its ONNX node name)"),
-    cl::cat(lwccCategory));
-static cl::opt<bool> noRaise("no-raise-idioms",
-                             cl::desc("Keep exporter idioms as imported"),
+static cl::opt<lwcc::EmitKind> emit(
+    "emit", cl::desc("What to produce"),
+    cl::values(clEnumValN(lwcc::EmitKind::MLIR, "mlir", "the imported lwnn module"),
+               clEnumValN(lwcc::EmitKind::LLVM, "llvm", "optimised LLVM IR"),
+               clEnumValN(lwcc::EmitKind::Assembly, "asm", "target assembly"),
+               clEnumValN(lwcc::EmitKind::Object, "obj", "an object file"),
+               clEnumValN(lwcc::EmitKind::SharedLibrary, "so",
+                          "a shared library and its header (default)")),
+    cl::init(lwcc::EmitKind::SharedLibrary), cl::cat(lwccCategory));
+static cl::opt<unsigned> optLevel("O", cl::desc("Optimisation level 0-3 (default 3)"),
+                                  cl::Prefix, cl::init(3), cl::cat(lwccCategory));
+static cl::opt<bool> printIRAfterAll("print-ir-after-all",
+                                     cl::desc("Print the IR after every pass to stderr"),
+                                     cl::cat(lwccCategory));
+static cl::opt<bool> debugLocations("debug-locations",
+                                    cl::desc("Print each op's location (its ONNX node name)"),
+                                    cl::cat(lwccCategory));
+static cl::opt<bool> noRaise("no-raise-idioms", cl::desc("Keep exporter idioms as imported"),
                              cl::cat(lwccCategory));
+static cl::opt<bool> report("report",
+                            cl::desc("Print the arena and weight sizes of the library"),
+                            cl::cat(lwccCategory));
 
-/// Prints `lwcc: error: node 'conv1': ...` style messages.
-static void printDiagnostic(mlir::Diagnostic &diag) {
-  raw_ostream &os = errs();
-  os << "lwcc: ";
-  switch (diag.getSeverity()) {
-  case mlir::DiagnosticSeverity::Error:
-    os << "error: ";
-    break;
-  case mlir::DiagnosticSeverity::Warning:
-    os << "warning: ";
-    break;
-  default:
-    os << "note: ";
-    break;
-  }
-  if (auto name = dyn_cast<mlir::NameLoc>(diag.getLocation())) {
-    std::string msg = diag.str();
-    // Importer messages already start with the node; verifier ones do not.
-    if (!StringRef(msg).starts_with("node '"))
-      os << "node '" << name.getName().getValue() << "': ";
-  } else if (auto file = dyn_cast<mlir::FileLineColLoc>(diag.getLocation())) {
-    os << file.getFilename().getValue() << ": ";
-  }
-  os << diag.str() << "\n";
-  for (mlir::Diagnostic &note : diag.getNotes())
-    os << "lwcc: note: " << note.str() << "\n";
+static int error(const Twine &message) {
+  errs() << "lwcc: error: " << message << "\n";
+  return 1;
 }
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // libLLVM registers a hidden global `-threads` of its own; lwcc's flag of
+  // that name replaces it, so it is created only after that one is removed.
+  if (cl::Option *theirs = cl::getRegisteredOptions().lookup("threads"))
+    theirs->removeArgument();
+  static cl::opt<unsigned> threads("threads",
+                                   cl::desc("Threads a new context uses (default 1)"),
+                                   cl::init(1), cl::cat(lwccCategory));
   cl::HideUnrelatedOptions(lwccCategory);
   cl::SetVersionPrinter([](raw_ostream &os) { os << "lwcc 0.1.0 (LLVM/MLIR 22)\n"; });
   cl::ParseCommandLineOptions(argc, argv, "lwcc: ONNX to lightweight-CNN libraries\n");
 
-  lwcc::ONNXImportOptions options;
+  lwcc::CompileOptions options;
+  options.target = target;
+  options.cpu = mcpu;
+  if (optLevel > 3)
+    return error("-O" + Twine(optLevel) + " is not a level (0 to 3)");
+  if (threads < 1)
+    return error("--threads must be at least 1");
+  options.optLevel = optLevel;
+  options.defaultThreads = threads;
+  options.emit = emit;
   options.raiseIdioms = !noRaise;
+  options.printIRAfterAll = printIRAfterAll;
+  options.debugLocations = debugLocations;
   for (const std::string &spec : inputShapes) {
-    std::string error = lwcc::parseInputShape(spec, options);
-    if (!error.empty()) {
-      errs() << "lwcc: error: " << error << "\n";
-      return 1;
+    std::string message = lwcc::parseInputShapeOption(spec, options);
+    if (!message.empty())
+      return error(message);
+  }
+
+  bool binary = emit == lwcc::EmitKind::Object || emit == lwcc::EmitKind::SharedLibrary;
+  std::string output = outputFile;
+  if (output.empty()) {
+    if (!binary) {
+      output = "-";
+    } else {
+      SmallString<128> path(inputFile);
+      sys::path::replace_extension(path, emit == lwcc::EmitKind::Object ? "o" : "so");
+      output = path.str().str();
     }
   }
 
-  mlir::MLIRContext context;
-  context.printOpOnDiagnostic(false);
-  mlir::ScopedDiagnosticHandler handler(&context, [](mlir::Diagnostic &diag) {
-    printDiagnostic(diag);
-    return mlir::success();
-  });
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      lwcc::importONNXFile(context, inputFile, options);
-  if (!module)
+  lwcc::CompileResult result = lwcc::compileFile(inputFile, options);
+  for (const lwcc::Diagnostic &diag : result.diagnostics)
+    errs() << "lwcc: " << diag.str() << "\n";
+  if (!result.ok)
     return 1;
 
-  // ToolOutputFile writes to a temporary and renames on keep(), so a failed
-  // compile never leaves a partial file.
-  std::error_code ec;
-  auto out = std::make_unique<ToolOutputFile>(outputFile, ec, sys::fs::OF_None);
-  if (ec) {
-    errs() << "lwcc: error: cannot write '" << outputFile << "': " << ec.message() << "\n";
-    return 1;
+  if (output == "-") {
+    outs() << result.artifact;
+    return 0;
   }
-  mlir::OpPrintingFlags flags;
-  if (debugLocations)
-    flags.enableDebugInfo(/*enable=*/true, /*prettyForm=*/false);
-  module->print(out->os(), flags);
-  out->os() << "\n";
-  out->keep();
+  if (std::string message = lwcc::writeFileAtomically(output, result.artifact);
+      !message.empty())
+    return error(message);
+  if (!result.header.empty()) {
+    SmallString<128> header(output);
+    sys::path::replace_extension(header, "h");
+    if (std::string message = lwcc::writeFileAtomically(header.str().str(), result.header);
+        !message.empty()) {
+      sys::fs::remove(output);
+      return error(message);
+    }
+  }
+  if (report)
+    outs() << "arena: " << result.arenaBytes << " bytes, weights: " << result.weightBytes
+           << " bytes\n";
   return 0;
 }

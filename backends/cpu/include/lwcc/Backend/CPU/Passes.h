@@ -1,0 +1,49 @@
+//===- Passes.h - CPU backend passes and pipelines --------------*- C++ -*-===//
+//
+// The CPU backend's passes and the named pipelines that take a lwnn module
+// to the LLVM dialect, step by step (each runnable from lwcc-opt).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LWCC_BACKEND_CPU_PASSES_H
+#define LWCC_BACKEND_CPU_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
+
+namespace lwcc::cpu {
+
+#define GEN_PASS_DECL
+#include "lwcc/Backend/CPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lwcc/Backend/CPU/Passes.h.inc"
+
+/// Options of the CPU lowering pipelines.
+struct CPUPipelineOptions {
+  /// Fuse chains of element-wise linalg ops before bufferisation.
+  bool fuseElementwise = true;
+};
+
+/// lwnn -> linalg on tensors (lwcc-cpu-to-linalg).
+void buildCPUToLinalgPipeline(mlir::OpPassManager &pm, const CPUPipelineOptions &options);
+/// linalg on tensors -> memrefs in a planned arena (lwcc-cpu-bufferize).
+void buildCPUBufferizePipeline(mlir::OpPassManager &pm, const CPUPipelineOptions &options);
+/// memrefs -> the LLVM dialect with bare-pointer calls (lwcc-cpu-to-llvm).
+void buildCPUToLLVMPipeline(mlir::OpPassManager &pm, const CPUPipelineOptions &options);
+/// All three in order (lwcc-cpu-lower).
+void buildCPULoweringPipeline(mlir::OpPassManager &pm, const CPUPipelineOptions &options);
+
+/// Registers the passes above and the four named pipelines.
+void registerCPUBackend();
+
+} // namespace lwcc::cpu
+
+#endif // LWCC_BACKEND_CPU_PASSES_H

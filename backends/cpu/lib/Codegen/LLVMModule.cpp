@@ -1,0 +1,267 @@
+//===- LLVMModule.cpp - LLVM IR of a generated library --------------------===//
+//
+// Translates the lowered model, then adds what turns it into a library: the
+// compute wrapper the runtime calls (unpacking input/output pointer arrays
+// into the model function's bare-pointer arguments), the model-info
+// constant, and the runtime bitcode for the target. Everything but the C
+// API is hidden, and the whole module is optimised for the target CPU.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lwcc/Backend/CPU/Codegen.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/Bitcode/BitcodeReader.h"
+#include "llvm/IR/IRBuilder.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Verifier.h"
+#include "llvm/Linker/Linker.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Passes/PassBuilder.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+
+#include "RuntimeBitcode.inc"
+
+using namespace llvm;
+
+namespace lwcc::cpu {
+
+static constexpr const char *kModelFunction = "lwcc_internal_main";
+
+static ArrayRef<unsigned char> runtimeBitcode(StringRef arch) {
+  if (arch == "x86_64")
+    return kRuntime_x86_64;
+  return kRuntime_aarch64;
+}
+
+/// void lwcc_internal_compute(void *const *in, void *const *out, void *arena)
+static Error addComputeWrapper(Module &module, const ModelSignature &signature) {
+  Function *model = module.getFunction(kModelFunction);
+  if (!model)
+    return createStringError("the lowered module has no model function");
+  LLVMContext &ctx = module.getContext();
+  Type *ptr = PointerType::getUnqual(ctx);
+  auto *type = FunctionType::get(Type::getVoidTy(ctx), {ptr, ptr, ptr}, false);
+  Function *wrapper = Function::Create(type, GlobalValue::ExternalLinkage,
+                                       "lwcc_internal_compute", module);
+  IRBuilder<> b(BasicBlock::Create(ctx, "entry", wrapper));
+  SmallVector<Value *> args;
+  auto loadAll = [&](Value *array, size_t count) {
+    for (size_t i = 0; i < count; ++i)
+      args.push_back(b.CreateLoad(ptr, b.CreateConstGEP1_64(ptr, array, i)));
+  };
+  loadAll(wrapper->getArg(0), signature.inputs.size());
+  loadAll(wrapper->getArg(1), signature.outputs.size());
+  size_t expected = args.size();
+  if (model->arg_size() == expected + 1)
+    args.push_back(wrapper->getArg(2));
+  else if (model->arg_size() != expected)
+    return createStringError("the model function takes " + Twine(model->arg_size()) +
+                             " pointers, expected " + Twine(expected));
+  b.CreateCall(model, args);
+  b.CreateRetVoid();
+  return Error::success();
+}
+
+static Constant *cString(Module &module, StringRef text) {
+  IRBuilder<> b(module.getContext());
+  auto *global = new GlobalVariable(module, ArrayType::get(b.getInt8Ty(), text.size() + 1),
+                                    true, GlobalValue::PrivateLinkage,
+                                    ConstantDataArray::getString(module.getContext(), text));
+  global->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
+  return global;
+}
+
+/// The lwcc_model_info constant (layout mirrors backends/runtime/include/lwcc/runtime.h).
+static void addModelInfo(Module &module, const ModelSignature &signature,
+                         const TargetOptions &target, uint64_t arenaBytes,
+                         uint64_t weightBytes) {
+  LLVMContext &ctx = module.getContext();
+  Type *ptr = PointerType::getUnqual(ctx);
+  Type *i32 = Type::getInt32Ty(ctx), *i64 = Type::getInt64Ty(ctx);
+  StructType *tensorInfo = StructType::create(ctx, {ptr, i32, i32, ptr, i64}, "lwcc_tensor_info");
+  auto tensorArray = [&](ArrayRef<TensorSignature> tensors, StringRef what) -> Constant * {
+    SmallVector<Constant *> entries;
+    for (const TensorSignature &t : tensors) {
+      SmallVector<Constant *> dims;
+      for (int64_t d : t.shape)
+        dims.push_back(ConstantInt::get(i64, d));
+      auto *shapeType = ArrayType::get(i64, dims.size());
+      auto *shape = new GlobalVariable(module, shapeType, true, GlobalValue::PrivateLinkage,
+                                       ConstantArray::get(shapeType, dims));
+      entries.push_back(ConstantStruct::get(
+          tensorInfo, {cString(module, t.name), ConstantInt::get(i32, t.dtype),
+                       ConstantInt::get(i32, t.shape.size()), shape,
+                       ConstantInt::get(i64, t.bytes)}));
+    }
+    auto *arrayType = ArrayType::get(tensorInfo, entries.size());
+    return new GlobalVariable(module, arrayType, true, GlobalValue::PrivateLinkage,
+                              ConstantArray::get(arrayType, entries),
+                              "lwcc_" + what.str());
+  };
+  StructType *modelInfo = StructType::create(
+      ctx, {i32, i32, i32, i32, ptr, ptr, ptr, ptr, i64, i64}, "lwcc_model_info");
+  Constant *value = ConstantStruct::get(
+      modelInfo,
+      {ConstantInt::get(i32, 1), ConstantInt::get(i32, signature.inputs.size()),
+       ConstantInt::get(i32, signature.outputs.size()),
+       ConstantInt::get(i32, signature.defaultThreads),
+       cString(module, signature.name), cString(module, target.arch),
+       tensorArray(signature.inputs, "inputs"), tensorArray(signature.outputs, "outputs"),
+       ConstantInt::get(i64, arenaBytes), ConstantInt::get(i64, weightBytes)});
+  auto *info = new GlobalVariable(module, modelInfo, true, GlobalValue::ExternalLinkage, value,
+                                  "lwcc_internal_model_info");
+  info->setVisibility(GlobalValue::HiddenVisibility);
+}
+
+static Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const TargetOptions &target) {
+  static bool initialised = [] {
+    InitializeAllTargetInfos();
+    InitializeAllTargets();
+    InitializeAllTargetMCs();
+    InitializeAllAsmPrinters();
+    return true;
+  }();
+  (void)initialised;
+  std::string error;
+  Triple triple(target.triple);
+  const Target *t = TargetRegistry::lookupTarget(triple, error);
+  if (!t)
+    return createStringError("no LLVM target for " + target.triple + ": " + error);
+  llvm::TargetOptions options;
+  CodeGenOptLevel level = target.optLevel == 0   ? CodeGenOptLevel::None
+                          : target.optLevel == 1 ? CodeGenOptLevel::Less
+                          : target.optLevel == 2 ? CodeGenOptLevel::Default
+                                                 : CodeGenOptLevel::Aggressive;
+  std::unique_ptr<TargetMachine> tm(t->createTargetMachine(
+      triple, target.cpu, target.features, options, Reloc::PIC_, std::nullopt, level));
+  if (!tm)
+    return createStringError("cannot create a target machine for " + target.triple);
+  return std::move(tm);
+}
+
+static void optimise(Module &module, TargetMachine &tm, int optLevel) {
+  LoopAnalysisManager lam;
+  FunctionAnalysisManager fam;
+  CGSCCAnalysisManager cgam;
+  ModuleAnalysisManager mam;
+  PassBuilder pb(&tm);
+  pb.registerModuleAnalyses(mam);
+  pb.registerCGSCCAnalyses(cgam);
+  pb.registerFunctionAnalyses(fam);
+  pb.registerLoopAnalyses(lam);
+  pb.crossRegisterProxies(lam, fam, cgam, mam);
+  OptimizationLevel level = optLevel == 0   ? OptimizationLevel::O0
+                            : optLevel == 1 ? OptimizationLevel::O1
+                            : optLevel == 2 ? OptimizationLevel::O2
+                                            : OptimizationLevel::O3;
+  ModulePassManager mpm = optLevel == 0 ? pb.buildO0DefaultPipeline(level)
+                                        : pb.buildPerModuleDefaultPipeline(level);
+  mpm.run(module, mam);
+}
+
+Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
+                                                  const ModelSignature &signature,
+                                                  const TargetOptions &target,
+                                                  LLVMContext &llvmContext) {
+  mlir::DialectRegistry registry;
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  module->getContext()->appendDialectRegistry(registry);
+
+  uint64_t arenaBytes = 0;
+  std::string entryName;
+  module.walk([&](mlir::Operation *op) {
+    if (auto bytes = op->getAttrOfType<mlir::IntegerAttr>("lwcc.arena_bytes")) {
+      arenaBytes = bytes.getInt();
+      if (auto sym = op->getAttrOfType<mlir::StringAttr>("sym_name"))
+        entryName = sym.str();
+    }
+  });
+  // Argument names were for the lwnn level; LLVM has no use for them.
+  module.walk([](mlir::LLVM::LLVMFuncOp fn) {
+    fn.setArgAttrsAttr(nullptr);
+    fn.setResAttrsAttr(nullptr);
+  });
+  std::unique_ptr<Module> llvmModule = mlir::translateModuleToLLVMIR(module, llvmContext);
+  if (!llvmModule)
+    return createStringError("translation to LLVM IR failed");
+  Function *model = llvmModule->getFunction(entryName);
+  if (!model)
+    return createStringError("the lowered module has no entry function");
+  model->setName(kModelFunction);
+  model->setLinkage(GlobalValue::InternalLinkage);
+
+  auto tm = createTargetMachine(target);
+  if (!tm)
+    return tm.takeError();
+  llvmModule->setTargetTriple((*tm)->getTargetTriple());
+  llvmModule->setDataLayout((*tm)->createDataLayout());
+
+  uint64_t weightBytes = 0;
+  const DataLayout &layout = llvmModule->getDataLayout();
+  for (GlobalVariable &global : llvmModule->globals())
+    if (global.isConstant() && global.hasInitializer())
+      weightBytes += layout.getTypeAllocSize(global.getValueType());
+  if (Error error = addComputeWrapper(*llvmModule, signature))
+    return std::move(error);
+  addModelInfo(*llvmModule, signature, target, arenaBytes, weightBytes);
+
+  ArrayRef<unsigned char> bitcode = runtimeBitcode(target.arch);
+  auto buffer = MemoryBuffer::getMemBuffer(
+      StringRef(reinterpret_cast<const char *>(bitcode.data()), bitcode.size()),
+      "lwcc-runtime", false);
+  auto runtime = parseBitcodeFile(buffer->getMemBufferRef(), llvmContext);
+  if (!runtime)
+    return runtime.takeError();
+  (*runtime)->setTargetTriple(llvmModule->getTargetTriple());
+  (*runtime)->setDataLayout(llvmModule->getDataLayout());
+  if (Linker::linkModules(*llvmModule, std::move(*runtime)))
+    return createStringError("linking the runtime failed");
+
+  // Only the C API leaves the library; the rest may be inlined and dropped.
+  for (GlobalValue &value : llvmModule->global_values()) {
+    if (value.isDeclaration() || value.hasLocalLinkage())
+      continue;
+    if (value.getVisibility() != GlobalValue::DefaultVisibility ||
+        !value.getName().starts_with("lwcc_") ||
+        value.getName().starts_with("lwcc_internal_"))
+      value.setVisibility(GlobalValue::HiddenVisibility);
+  }
+  for (Function &fn : *llvmModule) {
+    if (fn.isDeclaration())
+      continue;
+    fn.addFnAttr("target-cpu", target.cpu);
+    if (!target.features.empty())
+      fn.addFnAttr("target-features", target.features);
+  }
+  std::string verifyErrors;
+  raw_string_ostream os(verifyErrors);
+  if (verifyModule(*llvmModule, &os))
+    return createStringError("generated LLVM IR is invalid: " + verifyErrors);
+  optimise(*llvmModule, **tm, target.optLevel);
+  return std::move(llvmModule);
+}
+
+Expected<std::string> emitMachineCode(Module &module, const TargetOptions &target,
+                                      bool assembly) {
+  auto tm = createTargetMachine(target);
+  if (!tm)
+    return tm.takeError();
+  SmallString<0> buffer;
+  raw_svector_ostream os(buffer);
+  legacy::PassManager pm;
+  if ((*tm)->addPassesToEmitFile(pm, os, nullptr,
+                                 assembly ? CodeGenFileType::AssemblyFile
+                                          : CodeGenFileType::ObjectFile))
+    return createStringError("the target cannot emit this file type");
+  pm.run(module);
+  return std::string(buffer.str());
+}
+
+} // namespace lwcc::cpu

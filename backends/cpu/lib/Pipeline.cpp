@@ -1,0 +1,91 @@
+//===- Pipeline.cpp - the CPU lowering pipelines --------------------------===//
+//
+// lwnn -> linalg on tensors -> bufferised memrefs in a planned arena ->
+// loops -> LLVM dialect. Each stage is a named pipeline so lwcc-opt can run
+// and test it alone; the driver runs the same functions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lwcc/Backend/CPU/Passes.h"
+#include "lwcc/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace lwcc::cpu {
+
+void buildCPUToLinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(lwcc::createConvertLWNNToLinalgPass());
+  fpm.addPass(createCanonicalizerPass());
+  if (options.fuseElementwise)
+    fpm.addPass(createLinalgElementwiseOpFusionPass());
+  fpm.addPass(createCSEPass());
+}
+
+void buildCPUBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
+  pm.nest<func::FuncOp>().addPass(createPrepareEntryPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Results become caller-provided buffers; hoisting lets the model write
+  // straight into them instead of copying.
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.nest<func::FuncOp>().addPass(createPlanArenaPass());
+}
+
+void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createLowerCopiesPass());
+  fpm.addPass(createConvertLinalgToLoopsPass());
+  fpm.addPass(createExpandMathPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcToLLVM;
+  funcToLLVM.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcToLLVM));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildCPULoweringPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  buildCPUToLinalgPipeline(pm, options);
+  buildCPUBufferizePipeline(pm, options);
+  buildCPUToLLVMPipeline(pm, options);
+}
+
+void registerCPUBackend() {
+  registerLWCCCPUPasses();
+  using Builder = void (*)(OpPassManager &, const CPUPipelineOptions &);
+  auto reg = [](StringRef name, StringRef help, Builder build) {
+    PassPipelineRegistration<>(name, help, [build](OpPassManager &pm) {
+      build(pm, CPUPipelineOptions());
+    });
+  };
+  reg("lwcc-cpu-to-linalg", "lwnn -> linalg on tensors", buildCPUToLinalgPipeline);
+  reg("lwcc-cpu-bufferize", "linalg on tensors -> memrefs in the planned arena",
+      buildCPUBufferizePipeline);
+  reg("lwcc-cpu-to-llvm", "memrefs -> LLVM dialect (bare-pointer ABI)",
+      buildCPUToLLVMPipeline);
+  reg("lwcc-cpu-lower", "lwnn -> LLVM dialect: the three CPU stages in order",
+      buildCPULoweringPipeline);
+}
+
+} // namespace lwcc::cpu

@@ -1,0 +1,122 @@
+/*===- runtime.c - the few lines every generated library carries ---------===*
+ *
+ * Context management, argument checking and error messages around the
+ * generated compute function. Compiled to LLVM bitcode for each target at
+ * lwcc's build time and linked into every model; it calls only libc.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#include "lwcc/runtime.h"
+
+#define LWCC_API __attribute__((visibility("default")))
+
+/* libc, declared here so the bitcode needs no target's headers. */
+void *malloc(size_t size);
+void free(void *ptr);
+int snprintf(char *str, size_t size, const char *format, ...);
+
+/* Provided by the code lwcc generates for the model. */
+extern const lwcc_model_info lwcc_internal_model_info;
+void lwcc_internal_compute(void *const *inputs, void *const *outputs, void *arena);
+
+enum { kArenaAlignment = 64, kErrorSize = 256 };
+
+struct lwcc_context {
+  void *arena;     /* aligned start */
+  void *arena_raw; /* what malloc returned */
+  int32_t threads;
+  char error[kErrorSize];
+};
+
+LWCC_API const lwcc_model_info *lwcc_get_model_info(void) {
+  return &lwcc_internal_model_info;
+}
+
+LWCC_API lwcc_status lwcc_context_create(lwcc_context **out) {
+  if (!out)
+    return LWCC_ERROR_INVALID_ARGUMENT;
+  *out = 0;
+  lwcc_context *ctx = (lwcc_context *)malloc(sizeof(lwcc_context));
+  if (!ctx)
+    return LWCC_ERROR_OUT_OF_MEMORY;
+  ctx->arena = ctx->arena_raw = 0;
+  ctx->threads = lwcc_internal_model_info.default_threads > 0
+                     ? (int32_t)lwcc_internal_model_info.default_threads
+                     : 1;
+  ctx->error[0] = 0;
+  uint64_t bytes = lwcc_internal_model_info.arena_bytes;
+  if (bytes) {
+    ctx->arena_raw = malloc((size_t)bytes + kArenaAlignment);
+    if (!ctx->arena_raw) {
+      free(ctx);
+      return LWCC_ERROR_OUT_OF_MEMORY;
+    }
+    uintptr_t p = (uintptr_t)ctx->arena_raw;
+    ctx->arena = (void *)((p + kArenaAlignment - 1) & ~(uintptr_t)(kArenaAlignment - 1));
+  }
+  *out = ctx;
+  return LWCC_OK;
+}
+
+LWCC_API void lwcc_context_destroy(lwcc_context *ctx) {
+  if (!ctx)
+    return;
+  free(ctx->arena_raw);
+  free(ctx);
+}
+
+LWCC_API lwcc_status lwcc_set_num_threads(lwcc_context *ctx, int32_t threads) {
+  if (!ctx)
+    return LWCC_ERROR_INVALID_ARGUMENT;
+  if (threads < 1) {
+    snprintf(ctx->error, kErrorSize, "thread count %d is not positive", (int)threads);
+    return LWCC_ERROR_INVALID_ARGUMENT;
+  }
+  ctx->threads = threads;
+  return LWCC_OK;
+}
+
+/* Checks one side (inputs or outputs) of a run's arguments. */
+static lwcc_status check_buffers(lwcc_context *ctx, const char *side,
+                                 const void *const *buffers, const uint64_t *bytes,
+                                 uint32_t count, const lwcc_tensor_info *info) {
+  if (count && (!buffers || !bytes)) {
+    snprintf(ctx->error, kErrorSize, "%s: null buffer or size array", side);
+    return LWCC_ERROR_INVALID_ARGUMENT;
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    if (!buffers[i]) {
+      snprintf(ctx->error, kErrorSize, "%s '%s': null buffer", side, info[i].name);
+      return LWCC_ERROR_INVALID_ARGUMENT;
+    }
+    if (bytes[i] != info[i].bytes) {
+      snprintf(ctx->error, kErrorSize, "%s '%s': %llu bytes given, %llu expected", side,
+               info[i].name, (unsigned long long)bytes[i],
+               (unsigned long long)info[i].bytes);
+      return LWCC_ERROR_SIZE_MISMATCH;
+    }
+  }
+  return LWCC_OK;
+}
+
+LWCC_API lwcc_status lwcc_run(lwcc_context *ctx, const void *const *inputs,
+                              const uint64_t *input_bytes, void *const *outputs,
+                              const uint64_t *output_bytes) {
+  if (!ctx)
+    return LWCC_ERROR_INVALID_ARGUMENT;
+  const lwcc_model_info *info = &lwcc_internal_model_info;
+  lwcc_status status = check_buffers(ctx, "input", inputs, input_bytes, info->num_inputs,
+                                     info->inputs);
+  if (status == LWCC_OK)
+    status = check_buffers(ctx, "output", (const void *const *)outputs, output_bytes,
+                           info->num_outputs, info->outputs);
+  if (status != LWCC_OK)
+    return status;
+  lwcc_internal_compute((void *const *)inputs, outputs, ctx->arena);
+  ctx->error[0] = 0;
+  return LWCC_OK;
+}
+
+LWCC_API const char *lwcc_context_error(const lwcc_context *ctx) {
+  return ctx ? ctx->error : "null context";
+}

@@ -1,0 +1,83 @@
+//===- Compiler.h - lwcc as a library ---------------------------*- C++ -*-===//
+//
+// Compiles an ONNX model (file or in-memory bytes) into the lwnn module, LLVM
+// IR, assembly, an object or a self-contained shared library, returning the
+// result and its diagnostics to the caller instead of printing them. The
+// `lwcc` tool is a thin client of this API; `lwcc.h` is its C form.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LWCC_COMPILER_H
+#define LWCC_COMPILER_H
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace lwcc {
+
+enum class EmitKind { MLIR, LLVM, Assembly, Object, SharedLibrary };
+
+struct CompileOptions {
+  /// "host", "x86_64" or "aarch64".
+  std::string target = "host";
+  /// LLVM CPU name, "native", or empty for the target's baseline.
+  std::string cpu;
+  int optLevel = 3;
+  /// Threads a new context of the generated library uses.
+  unsigned defaultThreads = 1;
+  EmitKind emit = EmitKind::SharedLibrary;
+  /// Shapes that replace declared (possibly symbolic) input shapes.
+  std::vector<std::pair<std::string, std::vector<int64_t>>> inputShapes;
+  bool raiseIdioms = true;
+  /// Print the IR after every pass to stderr (a debugging aid).
+  bool printIRAfterAll = false;
+  /// Print locations (ONNX node names) in MLIR output.
+  bool debugLocations = false;
+  /// Name recorded in the model info; defaults to the file's stem.
+  std::string modelName;
+};
+
+struct Diagnostic {
+  enum class Severity { Error, Warning, Note } severity = Severity::Error;
+  /// The ONNX node the diagnostic is about, if any.
+  std::string node;
+  std::string message;
+  /// `error: node 'conv1': ...` as lwcc prints it.
+  std::string str() const;
+};
+
+struct CompileResult {
+  bool ok = false;
+  std::vector<Diagnostic> diagnostics;
+  /// The output bytes: MLIR or LLVM text, assembly, an object or a .so.
+  std::string artifact;
+  /// The per-model C header, for shared libraries.
+  std::string header;
+  /// Activation arena of one context and constant data, in bytes.
+  uint64_t arenaBytes = 0;
+  uint64_t weightBytes = 0;
+};
+
+/// Compiles the model at `path` (`.onnx` binary or `.onnxtxt` text).
+CompileResult compileFile(const std::string &path, const CompileOptions &options);
+
+/// Compiles a model held in memory. External data is resolved in `modelDir`
+/// (empty: rejected).
+CompileResult compileBuffer(std::string_view bytes, bool isText,
+                            const std::string &sourceName, const std::string &modelDir,
+                            const CompileOptions &options);
+
+/// Writes `bytes` to `path` through a temporary file and a rename, so readers
+/// never see a partial file. Returns an error message, empty on success.
+std::string writeFileAtomically(const std::string &path, std::string_view bytes);
+
+/// Parses `name:d0,d1,...` into `options.inputShapes`; returns an error
+/// message, empty on success.
+std::string parseInputShapeOption(const std::string &spec, CompileOptions &options);
+
+} // namespace lwcc
+
+#endif // LWCC_COMPILER_H
