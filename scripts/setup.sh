@@ -32,3 +32,18 @@ if [ ${#missing[@]} -gt 0 ]; then
 else
   echo "setup: all Debian packages present"
 fi
+
+# ONNX Runtime, the reference for model tests and benchmarks: npm's
+# onnxruntime-node carries its CPU binary, so --ignore-scripts is enough.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "setup: installing nodejs and npm"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+if [ ! -f "$REPO/node_modules/onnxruntime-node/package.json" ]; then
+  echo "setup: installing onnxruntime-node (npm, --ignore-scripts)"
+  (cd "$REPO" && npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
+else
+  echo "setup: onnxruntime-node present"
+fi

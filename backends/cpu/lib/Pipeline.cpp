@@ -50,6 +50,7 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &) {
   fpm.addPass(createLowerCopiesPass());
   fpm.addPass(createConvertLinalgToLoopsPass());
   fpm.addPass(createExpandMathPass());
+  pm.addPass(createFlattenConstantsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

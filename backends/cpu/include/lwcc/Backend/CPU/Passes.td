@@ -54,6 +54,17 @@ def LowerCopiesPass : Pass<"lwcc-cpu-lower-copies", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def FlattenConstantsPass : Pass<"lwcc-cpu-flatten-constants", "::mlir::ModuleOp"> {
+  let summary = "Store constant buffers as flat 1-D globals";
+  let description = [{
+    A rank-4 weight global becomes nested LLVM arrays, one uniqued constant
+    per innermost row: tens of thousands of constants per model and most of
+    the compile time. A flat global is one constant blob; each
+    `memref.get_global` then expands it back to the shape its users need.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def ExpandMathPass : Pass<"lwcc-cpu-expand-math", "::mlir::func::FuncOp"> {
   let summary = "Replace math functions that would call libm with inline code";
   let description = [{

@@ -1,0 +1,83 @@
+// RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-convert-lwnn-to-linalg))' -split-input-file -verify-diagnostics | FileCheck %s
+
+// Broadcasting lives in the indexing maps: a [C,1,1] operand is read at
+// (d1, 0, 0), never materialised at the result's size.
+// CHECK-DAG: #[[SLOPE:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, 0, 0)>
+// CHECK-LABEL: func @prelu
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[SLOPE]], #{{.+}}]
+// CHECK: arith.cmpf oge
+// CHECK: arith.select
+func.func @prelu(%x: tensor<1x4x2x2xf32>, %s: tensor<4x1x1xf32>) -> tensor<1x4x2x2xf32> {
+  %0 = lwnn.prelu %x, %s : (tensor<1x4x2x2xf32>, tensor<4x1x1xf32>) -> tensor<1x4x2x2xf32>
+  return %0 : tensor<1x4x2x2xf32>
+}
+
+// -----
+
+// hard_swish = x * clamp(x / 6 + 1/2, 0, 1); sigmoid = 1 / (1 + exp(-x)).
+// CHECK-LABEL: func @activations
+// CHECK: arith.constant 0.166666672 : f32
+// CHECK: arith.mulf
+// CHECK: math.exp
+// CHECK: math.tanh
+func.func @activations(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %0 = lwnn.hard_swish %x : tensor<8xf32>
+  %1 = lwnn.sigmoid %x : tensor<8xf32>
+  %2 = lwnn.tanh %x : tensor<8xf32>
+  return %0, %1, %2 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Integer arithmetic (shape math that did not fold) uses integer ops.
+// CHECK-LABEL: func @int_add
+// CHECK: arith.addi
+func.func @int_add(%a: tensor<4xi64>, %b: tensor<4xi64>) -> tensor<4xi64> {
+  %0 = lwnn.add %a, %b : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func @batch_norm
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[C:.+]], #[[C]], #[[C]], #[[C]], #{{.+}}]
+// CHECK: math.sqrt
+// CHECK: arith.divf
+func.func @batch_norm(%x: tensor<1x4x2x2xf32>, %s: tensor<4xf32>, %b: tensor<4xf32>, %m: tensor<4xf32>, %v: tensor<4xf32>) -> tensor<1x4x2x2xf32> {
+  %0 = lwnn.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-05 : f32} : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2x2xf32>
+  return %0 : tensor<1x4x2x2xf32>
+}
+
+// -----
+
+// Float to int truncates toward zero; to bool compares with zero.
+// CHECK-LABEL: func @casts
+// CHECK: arith.fptosi {{.*}} : f32 to i32
+// CHECK: arith.cmpf une
+func.func @casts(%x: tensor<4xf32>) -> (tensor<4xi32>, tensor<4xi1>) {
+  %0 = lwnn.cast %x : tensor<4xf32> -> tensor<4xi32>
+  %1 = lwnn.cast %x : tensor<4xf32> -> tensor<4xi1>
+  return %0, %1 : tensor<4xi32>, tensor<4xi1>
+}
+
+// -----
+
+// squeeze_excite is spelled out: pool, two 1x1 convs with act and gate, mul.
+// CHECK-LABEL: func @squeeze_excite
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK: linalg.conv_2d_nchw_fchw
+// CHECK: linalg.conv_2d_nchw_fchw
+// CHECK: arith.mulf
+func.func @squeeze_excite(%x: tensor<1x8x4x4xf32>, %w1: tensor<2x8x1x1xf32>, %b1: tensor<2xf32>, %w2: tensor<8x2x1x1xf32>, %b2: tensor<8xf32>) -> tensor<1x8x4x4xf32> {
+  %0 = lwnn.squeeze_excite %x, %w1, %b1, %w2, %b2 {act = #lwnn.act<relu>, gate = #lwnn.act<hard_sigmoid>, gate_params = array<f32: 0.1666667, 0.5>} : (tensor<1x8x4x4xf32>, tensor<2x8x1x1xf32>, tensor<2xf32>, tensor<8x2x1x1xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+  return %0 : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Quantised arithmetic is reported at the op, not silently dropped.
+func.func @quantized(%x: tensor<4x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<4xf32> {
+  // expected-error @+1 {{cannot lower 'lwnn.dequantize': quantised tensors are not lowered by this backend yet}}
+  %0 = lwnn.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.1:128>> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
