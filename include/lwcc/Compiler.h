@@ -38,6 +38,8 @@ struct CompileOptions {
   bool debugLocations = false;
   /// Name recorded in the model info; defaults to the file's stem.
   std::string modelName;
+  /// DT_SONAME of a shared library; defaults to `<modelName>.so`.
+  std::string soname;
 };
 
 struct Diagnostic {

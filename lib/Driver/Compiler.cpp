@@ -145,7 +145,9 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
     return fail(result, "cannot create a temporary file: " + ec.message());
   llvm::FileRemover removeSo(soPath);
   if (llvm::Error error = cpu::linkSharedLibrary(*code, *target, soPath,
-                                                 options.modelName + ".so"))
+                                                 options.soname.empty()
+                                                     ? options.modelName + ".so"
+                                                     : options.soname))
     return fail(result, errorText(std::move(error)));
   auto bytes = llvm::MemoryBuffer::getFile(soPath, /*IsText=*/false,
                                            /*RequiresNullTerminator=*/false);

@@ -108,6 +108,8 @@ int main(int argc, char **argv) {
     }
   }
 
+  if (output != "-")
+    options.soname = sys::path::filename(output).str();
   lwcc::CompileResult result = lwcc::compileFile(inputFile, options);
   for (const lwcc::Diagnostic &diag : result.diagnostics)
     errs() << "lwcc: " << diag.str() << "\n";
