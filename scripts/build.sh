@@ -9,4 +9,4 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22 \
     -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld
 fi
-ninja -C "$BUILD_DIR" -j2 lwcc lwcc-opt
+ninja -C "$BUILD_DIR" -j2

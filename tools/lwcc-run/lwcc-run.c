@@ -157,8 +157,26 @@ static void fill_random(const lwcc_tensor_info *t, void *data, uint64_t *state) 
   }
 }
 
+/* IEEE half to double (normals, subnormals, inf, nan). */
+static double half_to_double(uint16_t h) {
+  int exponent = (h >> 10) & 0x1f, mantissa = h & 0x3ff;
+  double sign = (h & 0x8000) ? -1.0 : 1.0;
+  if (exponent == 0)
+    return sign * ldexp(mantissa, -24);
+  if (exponent == 31)
+    return mantissa ? NAN : sign * INFINITY;
+  return sign * ldexp(mantissa + 1024, exponent - 25);
+}
+
 static double element(const void *data, int32_t dtype, uint64_t i) {
   switch (dtype) {
+  case 10: return half_to_double(((const uint16_t *)data)[i]);
+  case 16: {
+    uint32_t bits = (uint32_t)((const uint16_t *)data)[i] << 16;
+    float f;
+    memcpy(&f, &bits, 4);
+    return f;
+  }
   case 1: return ((const float *)data)[i];
   case 2: return ((const uint8_t *)data)[i];
   case 3: return ((const int8_t *)data)[i];

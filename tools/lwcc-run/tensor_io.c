@@ -30,7 +30,9 @@ const char *dtype_name(int32_t dtype) {
   case 6: return "int32";
   case 7: return "int64";
   case 9: return "bool";
+  case 10: return "float16";
   case 11: return "float64";
+  case 16: return "bfloat16";
   default: return "unsupported";
   }
 }

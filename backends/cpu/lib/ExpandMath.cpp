@@ -10,6 +10,7 @@
 
 #include "lwcc/Backend/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -45,6 +46,8 @@ struct ExpandMathPass : lwcc::cpu::impl::ExpandMathPassBase<ExpandMathPass> {
       RewritePatternSet patterns(ctx);
       math::populateExpansionPatterns(patterns, {"fma", "ceil", "floor", "round",
                                                  "roundeven"});
+      // bf16 conversions would call compiler-rt's __truncsfbf2.
+      arith::populateExpandBFloat16Patterns(patterns);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
         return signalPassFailure();
     }

@@ -86,11 +86,21 @@ static LogicalResult convertConvTranspose(NodeContext &ctx) {
                                    : in * s;
       int64_t total = s * (in - 1) + outputPadding[d] +
                       (w.kernel[d] - 1) * w.dilations[d] + 1 - target;
-      if (total < 0)
-        return ctx.fail("output_shape is larger than the transposed convolution produces");
+      // ONNX splits with floor division, so a negative total (a larger
+      // output than the convolution covers) extends the end.
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
       bool upper = autoPad == "SAME_UPPER";
-      w.pads[d] = upper ? total / 2 : total - total / 2;
-      w.pads[d + 2] = upper ? total - total / 2 : total / 2;
+      w.pads[d] = upper ? half : total - half;
+      w.pads[d + 2] = upper ? total - half : half;
+      // A negative pad grows the output: the same as output padding.
+      for (int64_t index : {d, d + 2}) {
+        if (w.pads[index] >= 0)
+          continue;
+        if (index == d)
+          return ctx.fail("output_shape would need padding before the first row");
+        outputPadding[d] += -w.pads[index];
+        w.pads[index] = 0;
+      }
     }
   }
   return ctx.emitResult<ConvTranspose2DOp>(

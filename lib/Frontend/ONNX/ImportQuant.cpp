@@ -80,6 +80,16 @@ static Value asQuantized(NodeContext &ctx, Value v, quant::QuantizedType qType) 
   return quant::StorageCastOp::create(ctx.b, ctx.loc, target, v);
 }
 
+/// The quantisation axis of Quantize/DequantizeLinear; it only matters (and
+/// is only checked) when the scale input at `scaleIndex` is a vector.
+static FailureOr<int64_t> quantAxis(NodeContext &ctx, RankedTensorType type,
+                                    size_t scaleIndex) {
+  RankedTensorType scale = ctx.inputType(scaleIndex);
+  if (!scale || scale.getNumElements() <= 1)
+    return int64_t(0);
+  return normalizeAxis(ctx, ctx.getInt("axis", 1), type.getRank());
+}
+
 static Type uint8Type(NodeContext &ctx) {
   return IntegerType::get(ctx.b.getContext(), 8, IntegerType::Unsigned);
 }
@@ -88,8 +98,7 @@ static LogicalResult convertQuantizeLinear(NodeContext &ctx) {
   RankedTensorType type = ctx.inputType(0);
   if (!type || !type.getElementType().isF32())
     return ctx.fail("QuantizeLinear expects an f32 input");
-  FailureOr<int64_t> axis = normalizeAxis(ctx, ctx.getInt("axis", 1),
-                                          std::max<int64_t>(type.getRank(), 1));
+  FailureOr<int64_t> axis = quantAxis(ctx, type, 1);
   if (failed(axis))
     return failure();
   auto q = readQuantType(ctx, 1, 2, uint8Type(ctx), *axis, "y");
@@ -109,8 +118,7 @@ static LogicalResult convertDequantizeLinear(NodeContext &ctx) {
   Type storage = type.getElementType();
   if (auto q = llvm::dyn_cast<quant::QuantizedType>(storage))
     storage = q.getStorageType();
-  FailureOr<int64_t> axis = normalizeAxis(ctx, ctx.getInt("axis", 1),
-                                          std::max<int64_t>(type.getRank(), 1));
+  FailureOr<int64_t> axis = quantAxis(ctx, type, 1);
   if (failed(axis))
     return failure();
   auto q = readQuantType(ctx, 1, 2, storage, *axis, "x");

@@ -110,6 +110,8 @@ static LogicalResult convertGather(NodeContext &ctx) {
 static LogicalResult convertCast(NodeContext &ctx) {
   RankedTensorType type = ctx.inputType(0);
   Type elt = convertElementType(ctx.b.getContext(), ctx.getInt("to", 0));
+  if (elt && elt.isBF16())
+    return ctx.fail("casting to bfloat16 is not supported");
   if (!elt)
     return ctx.emitError() << "unsupported target type " << ctx.getInt("to", 0);
   if (llvm::isa<quant::QuantizedType>(type.getElementType()))

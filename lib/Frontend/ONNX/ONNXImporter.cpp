@@ -104,8 +104,13 @@ FailureOr<RankedTensorType>
 GraphImporter::convertValueInfo(const onnx::ValueInfoProto &info) {
   auto fail = [&]() { return modelError() << "graph input '" << info.name() << "': "; };
   if (!info.type().has_tensor_type())
-    return fail() << "only tensor inputs are supported";
+    return fail() << "sequence, map and optional inputs are not supported (only tensors)";
   const auto &tensorType = info.type().tensor_type();
+  // Double constants are narrowed to f32; an f64 interface cannot be.
+  if (tensorType.elem_type() == onnx::TensorProto::DOUBLE)
+    return fail() << "float64 inputs are not supported (lwcc computes in float32)";
+  if (tensorType.elem_type() == onnx::TensorProto::BFLOAT16)
+    return fail() << "bfloat16 inputs are not supported";
   Type elt = convertElementType(&ctx, tensorType.elem_type());
   if (!elt)
     return fail() << "unsupported element type " << tensorType.elem_type();
@@ -127,9 +132,12 @@ GraphImporter::convertValueInfo(const onnx::ValueInfoProto &info) {
       shape.push_back(dim.dim_value());
     }
   }
-  for (int64_t d : shape)
-    if (d <= 0 || d > kMaxDim)
+  for (int64_t d : shape) {
+    if (d == 0)
+      return fail() << "zero-size tensors are not supported";
+    if (d < 0 || d > kMaxDim)
       return fail() << "dimension " << d << " is not a positive size";
+  }
   auto type = RankedTensorType::get(shape, elt);
   if (!boundedElementCount(type))
     return fail() << type << " is an absurd size for a CNN tensor";
@@ -149,6 +157,10 @@ LogicalResult GraphImporter::checkDeclaredOutput(const onnx::ValueInfoProto &inf
     return mlir::emitError(v.getLoc())
            << "graph output '" << info.name() << "' is declared as ";
   };
+  if (declared.elem_type() == onnx::TensorProto::DOUBLE)
+    return fail() << "float64, which is not supported (lwcc computes in float32)";
+  if (declared.elem_type() == onnx::TensorProto::BFLOAT16)
+    return fail() << "bfloat16, which is not supported";
   if (declared.elem_type() != onnx::TensorProto::UNDEFINED) {
     Type elt = convertElementType(&ctx, declared.elem_type());
     if (elt && elt != type.getElementType())
