@@ -23,6 +23,35 @@ using namespace mlir;
 
 namespace {
 
+/// floor(x) for f32 without a libm call or SSE4.1: truncate through i32,
+/// step down when that rounded up; |x| >= 2^23 (already integral), inf and
+/// NaN pass through.
+struct ExpandFloor : OpRewritePattern<math::FloorOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FloorOp op, PatternRewriter &rewriter) const override {
+    Type type = op.getType();
+    if (!type.isF32())
+      return rewriter.notifyMatchFailure(op, "only f32 floor is expanded");
+    Location loc = op.getLoc();
+    Value x = op.getOperand();
+    Type i32 = rewriter.getI32Type();
+    auto f = [&](double v) {
+      return arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(v));
+    };
+    Value truncated = arith::SIToFPOp::create(rewriter, loc, type,
+                                              arith::FPToSIOp::create(rewriter, loc, i32, x));
+    Value roundedUp = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OGT,
+                                            truncated, x);
+    Value floor = arith::SelectOp::create(
+        rewriter, loc, roundedUp, arith::SubFOp::create(rewriter, loc, truncated, f(1.0)),
+        truncated);
+    Value small = arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::OLT,
+                                        math::AbsFOp::create(rewriter, loc, x), f(8388608.0));
+    rewriter.replaceOpWithNewOp<arith::SelectOp>(op, small, floor, x);
+    return success();
+  }
+};
+
 struct ExpandMathPass : lwcc::cpu::impl::ExpandMathPassBase<ExpandMathPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -46,6 +75,7 @@ struct ExpandMathPass : lwcc::cpu::impl::ExpandMathPassBase<ExpandMathPass> {
       RewritePatternSet patterns(ctx);
       math::populateExpansionPatterns(patterns, {"fma", "ceil", "floor", "round",
                                                  "roundeven"});
+      patterns.add<ExpandFloor>(ctx);
       // bf16 conversions would call compiler-rt's __truncsfbf2.
       arith::populateExpandBFloat16Patterns(patterns);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -94,6 +94,9 @@ struct PlanArenaPass : lwcc::cpu::impl::PlanArenaPassBase<PlanArenaPass> {
       while (!worklist.empty()) {
         Value value = worklist.pop_back_val();
         for (OpOperand &use : value.getUses()) {
+          // The arena replaces deallocation; a dealloc is not a use.
+          if (isa<memref::DeallocOp>(use.getOwner()))
+            continue;
           Operation *user = body.findAncestorOpInBlock(*use.getOwner());
           buffer.end = std::max(buffer.end, position[user]);
           if (auto view = dyn_cast<ViewLikeOpInterface>(use.getOwner()))

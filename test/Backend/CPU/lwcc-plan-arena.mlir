@@ -1,0 +1,62 @@
+// RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-plan-arena))' -split-input-file -verify-diagnostics | FileCheck %s
+
+// %a dies when %c is born, so they share offset 0; %b overlaps both and
+// goes above them. 3 x 1024 bytes naively, 2048 planned.
+// CHECK-LABEL: func @reuse
+// CHECK-SAME: %[[ARENA:[a-z0-9]+]]: memref<2048xi8> {lwcc.arena}
+// CHECK-SAME: lwcc.arena_bytes = 2048
+// CHECK: %[[OA:.+]] = arith.constant 0 : index
+// CHECK: memref.view %[[ARENA]][%[[OA]]][] : memref<2048xi8> to memref<256xf32>
+// CHECK: %[[OB:.+]] = arith.constant 1024 : index
+// CHECK: memref.view %[[ARENA]][%[[OB]]][] : memref<2048xi8> to memref<256xf32>
+// CHECK: %[[OC:.+]] = arith.constant 0 : index
+// CHECK: memref.view %[[ARENA]][%[[OC]]][] : memref<2048xi8> to memref<256xf32>
+// CHECK-NOT: memref.alloc
+// CHECK-NOT: memref.dealloc
+func.func @reuse(%in: memref<256xf32>, %out: memref<256xf32>) {
+  %a = memref.alloc() : memref<256xf32>
+  linalg.copy ins(%in : memref<256xf32>) outs(%a : memref<256xf32>)
+  %b = memref.alloc() : memref<256xf32>
+  linalg.copy ins(%a : memref<256xf32>) outs(%b : memref<256xf32>)
+  %c = memref.alloc() : memref<256xf32>
+  linalg.copy ins(%b : memref<256xf32>) outs(%c : memref<256xf32>)
+  linalg.copy ins(%c : memref<256xf32>) outs(%out : memref<256xf32>)
+  memref.dealloc %a : memref<256xf32>
+  return
+}
+
+// -----
+
+// A use through a view keeps the buffer alive: %a is read (via its
+// collapse_shape) after %b is allocated, so they cannot share.
+// CHECK-LABEL: func @through_views
+// CHECK-SAME: memref<128xi8>
+// CHECK: memref.view {{.*}}[%{{.+}}][] : memref<128xi8> to memref<4x4xf32>
+// CHECK: memref.view {{.*}}[%{{.+}}][] : memref<128xi8> to memref<16xf32>
+func.func @through_views(%in: memref<16xf32>, %out: memref<16xf32>) {
+  %a = memref.alloc() : memref<4x4xf32>
+  %flat = memref.collapse_shape %a [[0, 1]] : memref<4x4xf32> into memref<16xf32>
+  linalg.copy ins(%in : memref<16xf32>) outs(%flat : memref<16xf32>)
+  %b = memref.alloc() : memref<16xf32>
+  linalg.copy ins(%flat : memref<16xf32>) outs(%b : memref<16xf32>)
+  linalg.copy ins(%b : memref<16xf32>) outs(%out : memref<16xf32>)
+  linalg.copy ins(%flat : memref<16xf32>) outs(%out : memref<16xf32>)
+  return
+}
+
+// -----
+
+// No intermediates: no arena argument, size 0.
+// CHECK-LABEL: func @none
+// CHECK-SAME: (%{{.+}}: memref<4xf32>) attributes {lwcc.arena_bytes = 0 : i64}
+func.func @none(%x: memref<4xf32>) {
+  return
+}
+
+// -----
+
+func.func @dynamic(%n: index) {
+  // expected-error @+1 {{cannot place this buffer in the static arena}}
+  %a = memref.alloc(%n) : memref<?xf32>
+  return
+}
