@@ -18,6 +18,7 @@ config.environment["PATH"] = os.pathsep.join(
 # Debian's torch/onnx live in the system python, not a pyenv one.
 config.substitutions.append(("%python", "/usr/bin/python3"))
 config.substitutions.append(("%lwcc_src_root", config.lwcc_src_root))
+config.substitutions.append(("%lwcc_obj_root", config.lwcc_obj_root))
 config.substitutions.append(("%clang", os.path.join(config.llvm_tools_dir, "clang")))
 config.substitutions.append(("%runtime_include",
                              os.path.join(config.lwcc_src_root, "backends", "runtime", "include")))
