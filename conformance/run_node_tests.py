@@ -9,6 +9,10 @@ by lwcc-run (aarch64 under qemu-aarch64) on every test_data_set, comparing
 with the shipped outputs at ONNX's backend-test tolerance (rtol 1e-3,
 atol 1e-7). Outcomes:
   pass         every output of every data set matches;
+  frozen       passes once the run-time parameter inputs (shapes, axes, scales:
+               every input after the first) are frozen into constants with
+               `lwcc --freeze-input`, one compile per data set; lwcc compiles
+               static shapes, so it cannot take these at run time;
   fail         a mismatch, a crash, or an unexpected compile error;
   unsupported  lwcc rejects a documented out-of-scope variant of an in-scope op
                with a diagnostic (e.g. cubic Resize, training-mode Dropout,
@@ -78,6 +82,51 @@ def run(cmd, timeout=600):
         return -1, "timeout"
 
 
+def graph_inputs(path):
+    model = onnx.load(path, load_external_data=False)
+    inits = {i.name for i in model.graph.initializer}
+    return [i.name for i in model.graph.input if i.name not in inits]
+
+
+def numbered(files):
+    return sorted(files, key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
+
+
+def compile_and_run(model, target, lib, data_sets, args, freeze_names=None):
+    """Compiles (once, or per data set when freezing) and runs every data set.
+    Returns (status, detail) where status is pass/fail/unsupported-reason."""
+    runner = [os.path.join(args.bin, "lwcc-run")]
+    if target == "aarch64":
+        runner = QEMU + [os.path.join(args.bin, "aarch64", "lwcc-run")]
+    compiled = False
+    for data_set in data_sets:
+        inputs = numbered(glob.glob(os.path.join(data_set, "input_*.pb")))
+        outputs = numbered(glob.glob(os.path.join(data_set, "output_*.pb")))
+        if freeze_names is not None or not compiled:
+            cmd = [os.path.join(args.bin, "lwcc"), model, f"-target={target}", "-o", lib]
+            if freeze_names is not None:
+                for name, file in zip(freeze_names[1:], inputs[1:]):
+                    cmd.append(f"--freeze-input={name}={file}")
+            rc, out = run(cmd)
+            if rc != 0:
+                first = next((l for l in out.splitlines() if "error" in l), out.strip()[:200])
+                reason = next((r for r, pattern in UNSUPPORTED_REASONS
+                               if re.search(pattern, first)), None) if rc == 1 else None
+                return ("unsupported", first.strip(), reason) if reason else ("fail", first.strip(), None)
+            compiled = True
+        run_inputs = inputs[:1] if freeze_names is not None else inputs
+        cmd = runner + [lib, "--rtol", "1e-3", "--atol", "1e-7"]
+        for f in run_inputs:
+            cmd += ["--input", f]
+        for f in outputs:
+            cmd += ["--expect", f]
+        rc, out = run(cmd)
+        if rc != 0:
+            lines = [l for l in out.splitlines() if "MISMATCH" in l or "error" in l]
+            return "fail", (lines[0] if lines else out.strip()[-200:]).strip(), None
+    return ("frozen" if freeze_names is not None else "pass"), "", None
+
+
 def check_case(case_dir, args, work):
     name = os.path.basename(case_dir)
     model = os.path.join(case_dir, "model.onnx")
@@ -85,39 +134,18 @@ def check_case(case_dir, args, work):
     if ops is not None and not ops <= IN_SCOPE_OPS:
         return name, {t: ("out-of-scope", ",".join(sorted(ops - IN_SCOPE_OPS)), None)
                       for t in args.targets}
-    sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
+    data_sets = sorted(glob.glob(os.path.join(case_dir, "test_data_set_*")))
     results = {}
     for target in args.targets:
         lib = os.path.join(work, f"{name}-{target}.so")
-        rc, out = run([os.path.join(args.bin, "lwcc"), model, f"-target={target}", "-o", lib])
-        if rc != 0:
-            first = next((l for l in out.splitlines() if "error" in l), out.strip()[:200])
-            reason = next((r for r, pattern in UNSUPPORTED_REASONS if re.search(pattern, first)),
-                          None) if rc == 1 else None
-            results[target] = ("unsupported" if reason else "fail", first.strip(), reason)
-            continue
-        runner = [os.path.join(args.bin, "lwcc-run")]
-        if target == "aarch64":
-            runner = QEMU + [os.path.join(args.bin, "aarch64", "lwcc-run")]
-        status, detail = "pass", ""
-        for data_set in sets:
-            inputs = sorted(glob.glob(os.path.join(data_set, "input_*.pb")),
-                            key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
-            outputs = sorted(glob.glob(os.path.join(data_set, "output_*.pb")),
-                             key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
-            cmd = runner + [lib, "--rtol", "1e-3", "--atol", "1e-7"]
-            for f in inputs:
-                cmd += ["--input", f]
-            for f in outputs:
-                cmd += ["--expect", f]
-            rc, out = run(cmd)
-            if rc != 0:
-                status = "fail"
-                lines = [l for l in out.splitlines() if "MISMATCH" in l or "error" in l]
-                detail = (lines[0] if lines else out.strip()[-200:]).strip()
-                break
-        results[target] = (status, detail, None)
-        os.remove(lib)
+        result = compile_and_run(model, target, lib, data_sets, args)
+        if result[2] == "run-time shape or quantisation parameter":
+            names = graph_inputs(model)
+            if len(names) > 1:
+                result = compile_and_run(model, target, lib, data_sets, args, names)
+        results[target] = result
+        if os.path.exists(lib):
+            os.remove(lib)
     return name, results
 
 
@@ -146,7 +174,8 @@ def main():
         reason = results[args.targets[0]][2]
         if reason:
             reasons[reason] = reasons.get(reason, 0) + 1
-        show = args.verbose or any(results[t][0] in ("fail", "unsupported") for t in args.targets)
+        show = args.verbose or any(results[t][0] in ("fail", "unsupported", "frozen")
+                                   for t in args.targets)
         if show and any(results[t][0] != "out-of-scope" for t in args.targets):
             cells = " ".join(f"{results[t][0]:>12}" for t in args.targets)
             detail = next((results[t][1] for t in args.targets if results[t][1]), "")
@@ -157,12 +186,13 @@ def main():
         if reason in reasons:
             print(f"  {reasons[reason]:4}  {reason}")
     print()
-    print(f"{'target':10} {'pass':>6} {'fail':>6} {'unsupported':>12} {'out-of-scope':>13} {'total':>6}")
+    print(f"{'target':10} {'pass':>6} {'frozen':>7} {'fail':>6} {'unsupported':>12} "
+          f"{'out-of-scope':>13} {'total':>6}")
     failed = False
     for t in args.targets:
         c = totals[t]
-        print(f"{t:10} {c.get('pass', 0):6} {c.get('fail', 0):6} {c.get('unsupported', 0):12} "
-              f"{c.get('out-of-scope', 0):13} {len(rows):6}")
+        print(f"{t:10} {c.get('pass', 0):6} {c.get('frozen', 0):7} {c.get('fail', 0):6} "
+              f"{c.get('unsupported', 0):12} {c.get('out-of-scope', 0):13} {len(rows):6}")
         failed |= c.get("fail", 0) > 0
     sys.exit(1 if failed else 0)
 

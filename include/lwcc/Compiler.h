@@ -31,6 +31,8 @@ struct CompileOptions {
   EmitKind emit = EmitKind::SharedLibrary;
   /// Shapes that replace declared (possibly symbolic) input shapes.
   std::vector<std::pair<std::string, std::vector<int64_t>>> inputShapes;
+  /// Graph inputs replaced by constants from TensorProto (.pb) files.
+  std::vector<std::pair<std::string, std::string>> frozenInputs;
   bool raiseIdioms = true;
   /// Print the IR after every pass to stderr (a debugging aid).
   bool printIRAfterAll = false;

@@ -174,6 +174,8 @@ CompileResult compile(llvm::function_ref<OwningOpRef<ModuleOp>(MLIRContext &,
 
   ONNXImportOptions importOptions;
   importOptions.raiseIdioms = options.raiseIdioms;
+  for (const auto &[name, path] : options.frozenInputs)
+    importOptions.frozenInputs[name] = path;
   for (const auto &[name, dims] : options.inputShapes)
     importOptions.inputShapes[name] = llvm::SmallVector<int64_t>(dims.begin(), dims.end());
   OwningOpRef<ModuleOp> module = import(context, importOptions);

@@ -36,6 +36,11 @@ static cl::opt<std::string> mcpu("mcpu",
 static cl::list<std::string>
     inputShapes("input-shape", cl::desc("Fix an input's shape: name:d0,d1,... (repeatable)"),
                 cl::value_desc("name:dims"), cl::cat(lwccCategory));
+static cl::list<std::string> freezeInputs(
+    "freeze-input",
+    cl::desc("Replace a graph input by the constant in an ONNX TensorProto file: "
+             "name=file.pb (repeatable); for run-time shape parameters"),
+    cl::value_desc("name=file.pb"), cl::cat(lwccCategory));
 static cl::opt<lwcc::EmitKind> emit(
     "emit", cl::desc("What to produce"),
     cl::values(clEnumValN(lwcc::EmitKind::MLIR, "mlir", "the imported lwnn module"),
@@ -94,6 +99,13 @@ int main(int argc, char **argv) {
     std::string message = lwcc::parseInputShapeOption(spec, options);
     if (!message.empty())
       return error(message);
+  }
+
+  for (const std::string &spec : freezeInputs) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+      return error("--freeze-input expects name=file.pb, got '" + spec + "'");
+    options.frozenInputs.push_back({spec.substr(0, eq), spec.substr(eq + 1)});
   }
 
   bool binary = emit == lwcc::EmitKind::Object || emit == lwcc::EmitKind::SharedLibrary;

@@ -26,6 +26,9 @@ struct ONNXImportOptions {
   std::string modelDir;
   /// Name of the generated function.
   std::string functionName = "main";
+  /// Graph inputs replaced by constants read from ONNX TensorProto (.pb)
+  /// files: run-time parameters (shapes, scales, axes) frozen at compile time.
+  llvm::StringMap<std::string> frozenInputs;
   /// Recognise exporter idioms (channel shuffle, hard-swish, SE, ...) after
   /// import.
   bool raiseIdioms = true;
@@ -34,6 +37,10 @@ struct ONNXImportOptions {
 /// Parses `--input-shape` values of the form `name:1,3,224,224`.
 /// Returns an error message, or the empty string on success.
 std::string parseInputShape(llvm::StringRef spec, ONNXImportOptions &options);
+
+/// Parses `name=file.pb` into `options.frozenInputs`; returns an error
+/// message, empty on success.
+std::string parseFrozenInput(llvm::StringRef spec, ONNXImportOptions &options);
 
 /// Imports a model held in memory; `isText` selects ONNX text syntax.
 /// Returns null after emitting diagnostics when the model cannot be imported.

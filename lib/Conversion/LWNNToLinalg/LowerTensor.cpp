@@ -70,14 +70,14 @@ struct LowerGather : OpRewritePattern<GatherOp> {
   }
 };
 
-/// The input coordinate (as f32) output index `i` samples along a resized dim.
+/// The input coordinate (as f32) output index `i` samples along a resized
+/// dim, ONNX's formulas with scale `scale` (output length `in * scale`).
 Value sourceCoordinate(OpBuilder &b, Location loc, Value i, int64_t in, int64_t out,
-                       CoordMode mode) {
+                       double scale, CoordMode mode) {
   Type f32 = b.getF32Type();
   auto c = [&](double v) { return scalarConstant(b, loc, f32, v); };
   Value x = arith::SIToFPOp::create(
       b, loc, f32, arith::IndexCastOp::create(b, loc, b.getI64Type(), i));
-  double scale = double(out) / double(in);
   switch (mode) {
   case CoordMode::half_pixel:
     return arith::SubFOp::create(
@@ -86,11 +86,13 @@ Value sourceCoordinate(OpBuilder &b, Location loc, Value i, int64_t in, int64_t 
   case CoordMode::pytorch_half_pixel:
     if (out == 1)
       return c(0.0);
-    return sourceCoordinate(b, loc, i, in, out, CoordMode::half_pixel);
-  case CoordMode::align_corners:
-    if (out == 1)
+    return sourceCoordinate(b, loc, i, in, out, scale, CoordMode::half_pixel);
+  case CoordMode::align_corners: {
+    double resized = double(in) * scale;
+    if (resized <= 1.0)
       return c(0.0);
-    return arith::MulFOp::create(b, loc, x, c(double(in - 1) / double(out - 1)));
+    return arith::MulFOp::create(b, loc, x, c(double(in - 1) / (resized - 1.0)));
+  }
   case CoordMode::asymmetric:
     return arith::DivFOp::create(b, loc, x, c(scale));
   case CoordMode::tf_half_pixel_for_nn:
@@ -136,6 +138,7 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
     CoordMode coord = op.getCoordMode();
     bool linear = op.getMode() == ResizeMode::linear;
     NearestMode nearest = op.getNearestMode();
+    std::optional<ArrayRef<float>> scales = op.getScales();
     Value init = emptyTensor(rewriter, loc, type);
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
@@ -150,13 +153,14 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
             Value i = linalg::IndexOp::create(b, l, d);
             int64_t in = inType.getDimSize(d), out = type.getDimSize(d);
             resized.push_back(in != out);
-            if (in == out) {
+            if (in == out && (!scales || (*scales)[d] == 1.0f)) {
               lo.push_back(i);
               hi.push_back(i);
               weight.push_back(nullptr);
               continue;
             }
-            Value x = sourceCoordinate(b, l, i, in, out, coord);
+            double scale = scales ? double((*scales)[d]) : double(out) / double(in);
+            Value x = sourceCoordinate(b, l, i, in, out, scale, coord);
             if (!linear) {
               lo.push_back(toIndex(b, l, roundNearest(b, l, x, nearest), in));
               hi.push_back(lo.back());

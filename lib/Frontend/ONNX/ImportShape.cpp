@@ -368,10 +368,21 @@ static LogicalResult convertResize(NodeContext &ctx) {
   if (!nearestMode)
     return ctx.emitError() << "unsupported nearest_mode '" << nearest << "'";
   MLIRContext *mctx = ctx.b.getContext();
+  // Keep given scales that differ from output/input: ONNX maps coordinates
+  // with them, not with the rounded sizes.
+  DenseF32ArrayAttr scalesAttr;
+  if (!scales.empty()) {
+    SmallVector<float> kept(scales.begin(), scales.end());
+    bool exact = true;
+    for (int64_t d = 0; d < rank; ++d)
+      exact &= float(sizes[d]) / float(type.getDimSize(d)) == kept[d];
+    if (!exact)
+      scalesAttr = ctx.b.getDenseF32ArrayAttr(kept);
+  }
   auto op = ResizeOp::create(ctx.b, ctx.loc, type.clone(sizes), ctx.input(0),
                              ResizeModeAttr::get(mctx, resizeMode),
                              CoordModeAttr::get(mctx, *coordMode),
-                             NearestModeAttr::get(mctx, *nearestMode));
+                             NearestModeAttr::get(mctx, *nearestMode), scalesAttr);
   ctx.setOutput(0, op);
   return success();
 }

@@ -42,6 +42,20 @@ std::string parseModel(const char *data, size_t size, bool isText,
   }
 }
 
+std::string parseTensor(const char *data, size_t size, onnx::TensorProto &tensor) {
+  try {
+    if (size > size_t(std::numeric_limits<int>::max()))
+      return "tensor file larger than 2 GiB";
+    if (!tensor.ParseFromArray(data, int(size)))
+      return "not a valid ONNX TensorProto (truncated or corrupt)";
+    return "";
+  } catch (const std::exception &e) {
+    return std::string("cannot parse the tensor: ") + e.what();
+  } catch (...) {
+    return "cannot parse the tensor: unknown error";
+  }
+}
+
 /// Resolves `location` inside `modelDir`, refusing anything that escapes it.
 static std::string resolveInside(const std::string &modelDir,
                                  const std::string &location,

@@ -19,6 +19,10 @@ namespace lwcc::onnx_import {
 std::string parseModel(const char *data, size_t size, bool isText,
                        onnx::ModelProto &model);
 
+/// Parses a binary TensorProto (the .pb files ONNX test data ships). Returns
+/// an error message, empty on success.
+std::string parseTensor(const char *data, size_t size, onnx::TensorProto &tensor);
+
 /// Reads the external data of `tensor` into `bytes`. The location must be a
 /// relative path that resolves inside `modelDir` (no absolute paths, no `..`
 /// escapes, no symlinks out). Returns an error message, empty on success.

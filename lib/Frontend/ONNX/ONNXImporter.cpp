@@ -69,6 +69,7 @@ private:
   FailureOr<RankedTensorType> convertValueInfo(const onnx::ValueInfoProto &info);
   LogicalResult checkDeclaredOutput(const onnx::ValueInfoProto &info, Value v);
   LogicalResult importInitializer(const onnx::TensorProto &tensor);
+  LogicalResult importFrozenInput(StringRef name, StringRef path);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
   Value foldIfConstant(Value v);
   InFlightDiagnostic modelError() {
@@ -175,6 +176,27 @@ LogicalResult GraphImporter::checkDeclaredOutput(const onnx::ValueInfoProto &inf
     if (dim.has_dim_value() && dim.dim_value() != type.getDimSize(i))
       return fail() << "size " << dim.dim_value() << " in dimension " << i
                     << " but computes " << type;
+  return success();
+}
+
+/// A graph input frozen to the TensorProto in `path`: it becomes a constant,
+/// so shape arithmetic on it folds like on an initializer.
+LogicalResult GraphImporter::importFrozenInput(StringRef name, StringRef path) {
+  auto fail = [&]() { return modelError() << "--freeze-input " << name << ": "; };
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return fail() << "cannot read '" << path << "': " << buffer.getError().message();
+  onnx::TensorProto tensor;
+  std::string error = parseTensor((*buffer)->getBufferStart(), (*buffer)->getBufferSize(),
+                                  tensor);
+  if (!error.empty())
+    return fail() << path << ": " << error;
+  auto value = convertTensor(&ctx, tensor, "", error);
+  if (failed(value))
+    return fail() << path << ": " << error;
+  values[name] = lwnn::ConstantOp::create(builder, NameLoc::get(builder.getStringAttr(name)),
+                                          *value, lwnn::SparseEncodingAttr());
   return success();
 }
 
@@ -371,6 +393,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
       return nodeError() << "output " << i << " ('" << out
                          << "') is not supported by lwcc";
     auto type = llvm::cast<ShapedType>(v.getType());
+    // Empty constants (Resize's roi) are fine; empty computed tensors are not.
+    if (llvm::is_contained(type.getShape(), 0) &&
+        !matchPattern(v, m_Constant()))
+      return nodeError() << "output '" << out << "' would be " << type
+                         << ": zero-size tensors are not supported";
     if (!boundedElementCount(type))
       return nodeError() << "output '" << out << "' would be " << type
                          << ", an absurd size for a CNN tensor";
@@ -395,7 +422,8 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   for (const auto &input : graph.input()) {
-    if (initializerNames.contains(input.name()))
+    if (initializerNames.contains(input.name()) ||
+        options.frozenInputs.contains(input.name()))
       continue;
     FailureOr<RankedTensorType> type = convertValueInfo(input);
     if (failed(type))
@@ -403,6 +431,14 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
     argTypes.push_back(*type);
     argNames.push_back(input.name());
   }
+  for (const auto &entry : options.frozenInputs)
+    if (!llvm::any_of(graph.input(), [&](const onnx::ValueInfoProto &input) {
+          return input.name() == entry.getKey();
+        })) {
+      modelError() << "--freeze-input names '" << entry.getKey()
+                   << "', which is not a graph input";
+      return nullptr;
+    }
   for (const auto &entry : options.inputShapes)
     if (!llvm::is_contained(argNames, entry.getKey().str())) {
       modelError() << "--input-shape names '" << entry.getKey()
@@ -421,6 +457,9 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
   }
   for (const auto &init : graph.initializer())
     if (failed(importInitializer(init)))
+      return nullptr;
+  for (const auto &entry : options.frozenInputs)
+    if (failed(importFrozenInput(entry.getKey(), entry.getValue())))
       return nullptr;
   for (auto [i, node] : llvm::enumerate(graph.node()))
     if (failed(importNode(node, i)))
@@ -497,6 +536,14 @@ std::string lwcc::parseInputShape(StringRef spec, ONNXImportOptions &options) {
     shape.push_back(d);
   }
   options.inputShapes[name] = shape;
+  return "";
+}
+
+std::string lwcc::parseFrozenInput(StringRef spec, ONNXImportOptions &options) {
+  auto [name, path] = spec.split('=');
+  if (name.empty() || path.empty())
+    return "--freeze-input expects name=file.pb, got '" + spec.str() + "'";
+  options.frozenInputs[name] = path.str();
   return "";
 }
 

@@ -314,6 +314,12 @@ LogicalResult ResizeOp::verify() {
   if (getMode() == ResizeMode::linear && in.getRank() >= 2 &&
       (in.getDimSize(0) != out.getDimSize(0) || in.getDimSize(1) != out.getDimSize(1)))
     return emitOpError("linear resize only scales spatial dimensions");
+  if (auto scales = getScales()) {
+    if (int64_t(scales->size()) != in.getRank())
+      return emitOpError("expects one scale per dimension");
+    if (llvm::any_of(*scales, [](float s) { return !(s > 0); }))
+      return emitOpError("scales must be positive");
+  }
   return success();
 }
 
