@@ -213,6 +213,12 @@ struct LowerConvTranspose2D : OpRewritePattern<ConvTranspose2DOp> {
   }
 };
 
+/// The body of a float contraction: acc + lhs * rhs.
+void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
+  linalg::YieldOp::create(b, loc, Value(arith::AddFOp::create(b, loc, args[2], product)));
+}
+
 /// y[n, o] = bias[o] + sum_k x[n, k] * w[o, k].
 struct LowerDense : OpRewritePattern<DenseOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -231,11 +237,7 @@ struct LowerDense : OpRewritePattern<DenseOp> {
                                                   utils::IteratorType::reduction};
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{op.getInput(), op.getWeight()},
-        ValueRange{init}, maps, iterators,
-        [](OpBuilder &b, Location l, ValueRange args) {
-          Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, args[2], prod)));
-        });
+        ValueRange{init}, maps, iterators, multiplyAccumulate);
     rewriter.replaceOp(op, applyActivation(rewriter, loc, generic.getResult(0),
                                            op.getAct(), op.getActParams()));
     return success();
@@ -290,10 +292,7 @@ struct LowerMatMul : OpRewritePattern<MatMulOp> {
     Value init = filledTensor(rewriter, loc, outType, scalarConstant(rewriter, loc, elt, 0.0));
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
-        iterators, [](OpBuilder &b, Location l, ValueRange args) {
-          Value prod = arith::MulFOp::create(b, l, args[0], args[1]);
-          linalg::YieldOp::create(b, l, Value(arith::AddFOp::create(b, l, args[2], prod)));
-        });
+        iterators, multiplyAccumulate);
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, generic.getResult(0), op.getType()));
     return success();
   }
