@@ -50,9 +50,6 @@ UNSUPPORTED_REASONS = [
                                               r"sequence, map and optional"),
     ("zero-size tensors", r"zero-size"),
     ("training mode", r"training-mode"),
-    ("integer pow / unsigned arithmetic / integer Clip", r"integer pow|signed/unsigned|"
-                                                          r"Clip on integer"),
-    ("quantised ops: CPU lowering not written yet", r"quantised tensors are not lowered"),
     ("cubic / tf_crop_and_resize Resize", r"cubic|tf_crop_and_resize"),
     ("1-D/3-D conv and pool, MaxPool indices", r"only 2-D|Indices output|expects 4-D|NCHW"),
     ("other documented variant", r"not supported|unsupported|not lowered by this backend yet"),

@@ -12,6 +12,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -34,6 +36,20 @@ void populateLowerElementwisePatterns(mlir::RewritePatternSet &patterns);
 void populateLowerPoolPatterns(mlir::RewritePatternSet &patterns);
 void populateLowerShapePatterns(mlir::RewritePatternSet &patterns);
 void populateLowerTensorPatterns(mlir::RewritePatternSet &patterns);
+
+/// Quantised ops to integer arithmetic on storage types (see LowerQuant.cpp).
+void populateLowerQuantPatterns(mlir::RewritePatternSet &patterns);
+
+/// Whether `op` only moves elements, so it can carry quantised tensors.
+bool isQuantizedMovement(mlir::Operation *op);
+
+/// Removes the storage casts between quantised and storage types that the
+/// quantised lowering leaves in pairs; fails at a quantised value it left.
+mlir::LogicalResult cancelStorageCasts(mlir::func::FuncOp func);
+
+/// Makes every integer tensor in `func` signless, marking the lwnn ops whose
+/// lowering must treat their integers as unsigned.
+void makeSignless(mlir::func::FuncOp func);
 
 } // namespace lwcc
 

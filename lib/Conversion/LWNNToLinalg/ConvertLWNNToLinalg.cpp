@@ -1,14 +1,17 @@
 //===- ConvertLWNNToLinalg.cpp - the lwnn -> linalg conversion pass -------===//
 //
 // Checks that every lwnn op is one the lowering handles (reporting the
-// first that is not, at its ONNX node), decomposes compound ops, then
-// converts all of lwnn in one dialect conversion.
+// first that is not, at its ONNX node), makes integers signless, rewrites
+// quantised arithmetic into integer arithmetic, decomposes compound ops,
+// then converts all of lwnn in one dialect conversion.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lwcc/Conversion/Passes.h"
 #include "lwcc/Dialect/LWNN/IR/LWNNDialect.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace lwcc {
@@ -26,26 +29,25 @@ bool isQuantized(Type type) {
   return shaped && llvm::isa<quant::QuantizedType>(shaped.getElementType());
 }
 
-bool hasSignedness(Type type) {
-  auto shaped = llvm::dyn_cast<ShapedType>(type);
-  auto intType = shaped ? llvm::dyn_cast<IntegerType>(shaped.getElementType()) : nullptr;
-  return intType && !intType.isSignless();
+bool isQuantizedContraction(Operation *op) {
+  return isa<Conv2DOp, DepthwiseConv2DOp, PointwiseConv2DOp, DenseOp, MatMulOp>(op);
 }
 
 /// Why the lowering cannot handle `op`, or empty if it can.
 std::string unsupportedReason(Operation *op) {
   if (isa<FusedOp, YieldOp>(op))
     return "lwnn.fused regions are not lowered by this backend yet";
-  if (isa<QuantizeOp, DequantizeOp, RequantizeOp>(op) ||
-      llvm::any_of(op->getOperandTypes(), isQuantized) ||
-      llvm::any_of(op->getResultTypes(), isQuantized))
-    return "quantised tensors are not lowered by this backend yet";
-  if (llvm::any_of(op->getOperandTypes(), hasSignedness) ||
-      llvm::any_of(op->getResultTypes(), hasSignedness))
-    return "signed/unsigned integer tensors are not lowered by this backend yet";
-  if (auto pow = dyn_cast<PowOp>(op);
-      pow && !llvm::isa<FloatType>(pow.getType().getElementType()))
-    return "integer pow is not supported";
+  bool quantised = llvm::any_of(op->getOperandTypes(), isQuantized) ||
+                   llvm::any_of(op->getResultTypes(), isQuantized);
+  if (quantised && !isa<QuantizeOp, DequantizeOp, RequantizeOp>(op) &&
+      !isQuantizedContraction(op) && !lwcc::isQuantizedMovement(op))
+    return "quantised tensors are only lowered through quantize, dequantize, "
+           "requantize, convolutions, dense/matmul and data movement; dequantize first";
+  if (quantised && isQuantizedContraction(op)) {
+    auto act = op->getAttrOfType<ActivationAttr>("act");
+    if (act && act.getValue() != Activation::none)
+      return "a fused activation on a quantised accumulator is not supported";
+  }
   if (auto resize = dyn_cast<ResizeOp>(op);
       resize && !llvm::cast<ShapedType>(resize.getType()).getElementType().isF32())
     return "resize of non-f32 tensors is not supported";
@@ -70,6 +72,13 @@ struct ConvertLWNNToLinalgPass
     if (check.wasInterrupted())
       return signalPassFailure();
 
+    lwcc::makeSignless(func);
+    RewritePatternSet quantPatterns(ctx);
+    lwcc::populateLowerQuantPatterns(quantPatterns);
+    if (failed(applyPatternsGreedily(func, std::move(quantPatterns))) ||
+        failed(lwcc::cancelStorageCasts(func)))
+      return signalPassFailure();
+
     RewritePatternSet decompose(ctx);
     lwcc::populateDecomposeLWNNPatterns(decompose);
     if (failed(applyPatternsGreedily(func, std::move(decompose))))
@@ -84,7 +93,7 @@ struct ConvertLWNNToLinalgPass
     ConversionTarget target(*ctx);
     target.addIllegalDialect<LWNNDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
-                           arith::ArithDialect, math::MathDialect>();
+                           arith::ArithDialect, math::MathDialect, scf::SCFDialect>();
     if (failed(applyPartialConversion(func, target, std::move(patterns))))
       return signalPassFailure();
   }

@@ -213,8 +213,14 @@ struct LowerConvTranspose2D : OpRewritePattern<ConvTranspose2DOp> {
   }
 };
 
-/// The body of a float contraction: acc + lhs * rhs.
+/// The body of a contraction: acc + lhs * rhs (integers as i32, already
+/// centred by the quantised lowering).
 void multiplyAccumulate(OpBuilder &b, Location loc, ValueRange args) {
+  if (llvm::isa<IntegerType>(args[2].getType())) {
+    Value product = arith::MulIOp::create(b, loc, args[0], args[1]);
+    linalg::YieldOp::create(b, loc, Value(arith::AddIOp::create(b, loc, args[2], product)));
+    return;
+  }
   Value product = arith::MulFOp::create(b, loc, args[0], args[1]);
   linalg::YieldOp::create(b, loc, Value(arith::AddFOp::create(b, loc, args[2], product)));
 }

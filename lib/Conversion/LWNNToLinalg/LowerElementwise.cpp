@@ -9,6 +9,8 @@
 #include "LoweringUtils.h"
 #include "lwcc/Conversion/Passes.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 using namespace mlir;
 using namespace lwcc::lwnn;
 using namespace lwcc::lowering;
@@ -26,9 +28,46 @@ struct LowerActivation : OpRewritePattern<OpTy> {
   }
 };
 
+/// clamp on integers: the f32 bounds saturate to the element type's range.
+Value clampInteger(OpBuilder &b, Location loc, Value x, double lo, double hi,
+                   bool isUnsigned) {
+  unsigned width = x.getType().getIntOrFloatBitWidth();
+  APInt typeMin = isUnsigned ? APInt::getZero(width) : APInt::getSignedMinValue(width);
+  APInt typeMax = isUnsigned ? APInt::getMaxValue(width) : APInt::getSignedMaxValue(width);
+  auto bound = [&](double v) -> APInt {
+    double minD = isUnsigned ? typeMin.roundToDouble(false) : typeMin.roundToDouble(true);
+    double maxD = isUnsigned ? typeMax.roundToDouble(false) : typeMax.roundToDouble(true);
+    if (v <= minD)
+      return typeMin;
+    if (v >= maxD)
+      return typeMax;
+    return APInt(width, uint64_t(int64_t(v)), /*isSigned=*/true);
+  };
+  auto constant = [&](APInt v) {
+    return arith::ConstantOp::create(b, loc, b.getIntegerAttr(x.getType(), v)).getResult();
+  };
+  if (isUnsigned) {
+    Value low = arith::MaxUIOp::create(b, loc, x, constant(bound(lo)));
+    return arith::MinUIOp::create(b, loc, low, constant(bound(hi)));
+  }
+  Value low = arith::MaxSIOp::create(b, loc, x, constant(bound(lo)));
+  return arith::MinSIOp::create(b, loc, low, constant(bound(hi)));
+}
+
 struct LowerClip : OpRewritePattern<ClipOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ClipOp op, PatternRewriter &rewriter) const override {
+    if (!llvm::isa<FloatType>(op.getType().getElementType())) {
+      double lo = op.getMin().convertToDouble(), hi = op.getMax().convertToDouble();
+      bool isUnsignedOp = isUnsigned(op);
+      rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
+                                              op.getInput(),
+                                              [&](OpBuilder &b, Location l, ValueRange a) {
+                                                return clampInteger(b, l, a[0], lo, hi,
+                                                                    isUnsignedOp);
+                                              }));
+      return success();
+    }
     float params[] = {op.getMin().convertToFloat(), op.getMax().convertToFloat()};
     rewriter.replaceOp(op, applyActivation(rewriter, op.getLoc(), op.getInput(),
                                            Activation::clip, ArrayRef<float>(params)));
@@ -89,17 +128,21 @@ struct LowerPRelu : OpRewritePattern<PReluOp> {
   }
 };
 
-/// Binary arithmetic: float and signless-integer forms.
-template <typename OpTy, typename FloatOp, typename IntOp>
+/// Binary arithmetic: float, signed and unsigned integer forms (ONNX's
+/// integer arithmetic wraps).
+template <typename OpTy, typename FloatOp, typename IntOp, typename UIntOp = IntOp>
 struct LowerBinary : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     bool isFloat = llvm::isa<FloatType>(op.getType().getElementType());
+    bool isUnsignedOp = isUnsigned(op);
     Value result = buildElementwise(
         rewriter, op.getLoc(), op.getType(), ValueRange{op.getLhs(), op.getRhs()},
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
           if (isFloat)
             return FloatOp::create(b, l, a[0], a[1]);
+          if (isUnsignedOp)
+            return UIntOp::create(b, l, a[0], a[1]);
           return IntOp::create(b, l, a[0], a[1]);
         });
     if constexpr (std::is_same_v<OpTy, AddOp>)
@@ -110,17 +153,80 @@ struct LowerBinary : OpRewritePattern<OpTy> {
   }
 };
 
+Value convertScalar(OpBuilder &b, Location loc, Value x, Type to, bool fromUnsigned,
+                    bool toUnsigned);
+
+/// x^e for integers by repeated squaring over the exponent's bits; a
+/// negative exponent gives 1/x^|e| truncated (0 unless x is 1 or -1).
+Value integerPow(OpBuilder &b, Location loc, Value x, Value e) {
+  Type type = x.getType();
+  unsigned bits = e.getType().getIntOrFloatBitWidth();
+  Value zero = scalarConstant(b, loc, type, 0), one = scalarConstant(b, loc, type, 1);
+  Value eZero = scalarConstant(b, loc, e.getType(), 0);
+  Value eOne = scalarConstant(b, loc, e.getType(), 1);
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e, eZero);
+  Value magnitude = arith::SelectOp::create(
+      b, loc, negative, arith::SubIOp::create(b, loc, eZero, e), e);
+  Value lb = arith::ConstantIndexOp::create(b, loc, 0);
+  Value ub = arith::ConstantIndexOp::create(b, loc, bits);
+  Value step = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(
+      b, loc, lb, ub, step, ValueRange{one, x, magnitude},
+      [&](OpBuilder &nb, Location l, Value, ValueRange acc) {
+        Value odd = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ne,
+                                          arith::AndIOp::create(nb, l, acc[2], eOne), eZero);
+        Value times = arith::MulIOp::create(nb, l, acc[0], acc[1]);
+        Value result = arith::SelectOp::create(nb, l, odd, times, acc[0]);
+        Value square = arith::MulIOp::create(nb, l, acc[1], acc[1]);
+        Value rest = arith::ShRUIOp::create(nb, l, acc[2], eOne);
+        scf::YieldOp::create(nb, l, ValueRange{result, square, rest});
+      });
+  Value positive = loop.getResult(0);
+  // 1/x^|e|: 1 for x = 1, +-1 for x = -1, 0 otherwise.
+  Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, one);
+  Value minusOne = scalarConstant(b, loc, type, -1);
+  Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, x, minusOne);
+  Value oddE = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                     arith::AndIOp::create(b, loc, e, eOne), eZero);
+  Value signed1 = arith::SelectOp::create(b, loc, oddE, minusOne, one);
+  Value reciprocal = arith::SelectOp::create(
+      b, loc, isOne, one, arith::SelectOp::create(b, loc, isMinusOne, signed1, zero));
+  return arith::SelectOp::create(b, loc, negative, reciprocal, positive);
+}
+
+/// Base and exponent may differ in element type; the result has the base's.
 struct LowerPow : OpRewritePattern<PowOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(PowOp op, PatternRewriter &rewriter) const override {
-    if (!llvm::isa<FloatType>(op.getType().getElementType()))
-      return rewriter.notifyMatchFailure(op, "integer pow");
-    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), op.getType(),
-                                            ValueRange{op.getLhs(), op.getRhs()},
-                                            [](OpBuilder &b, Location l, ValueRange a) {
-                                              return math::PowFOp::create(b, l, a[0], a[1])
-                                                  .getResult();
-                                            }));
+    Type baseType = op.getType().getElementType();
+    rewriter.replaceOp(
+        op, buildElementwise(
+                rewriter, op.getLoc(), op.getType(), ValueRange{op.getLhs(), op.getRhs()},
+                [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                  Value x = a[0], e = a[1];
+                  if (llvm::isa<FloatType>(baseType)) {
+                    if (!llvm::isa<FloatType>(e.getType()))
+                      e = arith::SIToFPOp::create(b, l, baseType, e);
+                    else if (e.getType() != baseType)
+                      e = convertScalar(b, l, e, baseType, false, false);
+                    return math::PowFOp::create(b, l, x, e);
+                  }
+                  if (llvm::isa<IntegerType>(e.getType()))
+                    return integerPow(b, l, x,
+                                      convertScalar(b, l, e, baseType, false, false));
+                  // Float exponent: exact when integral, else f32 power
+                  // truncated like ONNX's cast back to the base type.
+                  Type f32 = b.getF32Type();
+                  Value ef = convertScalar(b, l, e, f32, false, false);
+                  Value integral = arith::CmpFOp::create(
+                      b, l, arith::CmpFPredicate::OEQ, ef, math::TruncOp::create(b, l, ef));
+                  Value exact = integerPow(
+                      b, l, x, arith::FPToSIOp::create(b, l, baseType, ef));
+                  Value approx = arith::FPToSIOp::create(
+                      b, l, baseType,
+                      math::PowFOp::create(b, l, arith::SIToFPOp::create(b, l, f32, x), ef));
+                  return arith::SelectOp::create(b, l, integral, exact, approx);
+                }));
     return success();
   }
 };
@@ -151,8 +257,10 @@ struct LowerBatchNorm : OpRewritePattern<BatchNormOp> {
   }
 };
 
-/// Scalar conversion between the element types lwnn graphs carry.
-Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
+/// Scalar conversion between the element types lwnn graphs carry; the
+/// flags say whether the integer source or result is unsigned.
+Value convertScalar(OpBuilder &b, Location loc, Value x, Type to, bool fromUnsigned,
+                    bool toUnsigned) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -164,21 +272,25 @@ Value convertScalar(OpBuilder &b, Location loc, Value x, Type to) {
     return fromFloat.getWidth() < toFloat.getWidth()
                ? Value(arith::ExtFOp::create(b, loc, to, x))
                : Value(arith::TruncFOp::create(b, loc, to, x));
+  bool zeroExtend = fromInt && (fromInt.getWidth() == 1 || fromUnsigned);
   if (fromInt && toFloat)
-    return fromInt.getWidth() == 1 ? Value(arith::UIToFPOp::create(b, loc, to, x))
-                                   : Value(arith::SIToFPOp::create(b, loc, to, x));
+    return zeroExtend ? Value(arith::UIToFPOp::create(b, loc, to, x))
+                      : Value(arith::SIToFPOp::create(b, loc, to, x));
   if (fromFloat && toInt) {
     if (toInt.getWidth() == 1)
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
                                    scalarConstant(b, loc, from, 0.0));
-    return arith::FPToSIOp::create(b, loc, to, x);
+    return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
+                      : Value(arith::FPToSIOp::create(b, loc, to, x));
   }
   if (toInt.getWidth() == 1)
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
                                  scalarConstant(b, loc, from, 0.0));
   if (fromInt.getWidth() < toInt.getWidth())
-    return fromInt.getWidth() == 1 ? Value(arith::ExtUIOp::create(b, loc, to, x))
-                                   : Value(arith::ExtSIOp::create(b, loc, to, x));
+    return zeroExtend ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                      : Value(arith::ExtSIOp::create(b, loc, to, x));
+  if (fromInt.getWidth() == toInt.getWidth())
+    return x;
   return arith::TruncIOp::create(b, loc, to, x);
 }
 
@@ -187,9 +299,11 @@ struct LowerCast : OpRewritePattern<CastOp> {
   LogicalResult matchAndRewrite(CastOp op, PatternRewriter &rewriter) const override {
     auto type = llvm::cast<RankedTensorType>(op.getType());
     Type to = type.getElementType();
+    bool fromUnsigned = op->hasAttr(kUnsignedSourceAttr), toUnsigned = isUnsigned(op);
     rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), type, op.getInput(),
                                             [&](OpBuilder &b, Location l, ValueRange a) {
-                                              return convertScalar(b, l, a[0], to);
+                                              return convertScalar(b, l, a[0], to,
+                                                                   fromUnsigned, toUnsigned);
                                             }));
     return success();
   }
@@ -212,5 +326,5 @@ void lwcc::populateLowerElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<LowerBinary<AddOp, arith::AddFOp, arith::AddIOp>,
                LowerBinary<SubOp, arith::SubFOp, arith::SubIOp>,
                LowerBinary<MulOp, arith::MulFOp, arith::MulIOp>,
-               LowerBinary<DivOp, arith::DivFOp, arith::DivSIOp>>(ctx);
+               LowerBinary<DivOp, arith::DivFOp, arith::DivSIOp, arith::DivUIOp>>(ctx);
 }

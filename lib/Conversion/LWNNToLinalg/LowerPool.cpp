@@ -20,15 +20,14 @@ namespace {
 /// or padded rows: explicit pads first, then whatever ceil_mode needs.
 Value padForPool(OpBuilder &b, Location loc, Value input, RankedTensorType outType,
                  ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
-                 ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, double fill) {
+                 ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads, Value fill) {
   auto inType = llvm::cast<RankedTensorType>(input.getType());
   int64_t needH = (outType.getDimSize(2) - 1) * strides[0] + (kernel[0] - 1) * dilations[0] + 1;
   int64_t needW = (outType.getDimSize(3) - 1) * strides[1] + (kernel[1] - 1) * dilations[1] + 1;
   int64_t highH = std::max<int64_t>(needH - inType.getDimSize(2) - pads[0], 0);
   int64_t highW = std::max<int64_t>(needW - inType.getDimSize(3) - pads[1], 0);
   int64_t all[] = {pads[0], pads[1], highH, highW};
-  return padSpatial(b, loc, input, all,
-                    scalarConstant(b, loc, inType.getElementType(), fill));
+  return padSpatial(b, loc, input, all, fill);
 }
 
 struct LowerMaxPool : OpRewritePattern<MaxPool2DOp> {
@@ -37,14 +36,29 @@ struct LowerMaxPool : OpRewritePattern<MaxPool2DOp> {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
     Type elt = type.getElementType();
-    Value input = padForPool(rewriter, loc, op.getInput(), type, op.getKernel(),
-                             op.getStrides(), op.getDilations(), op.getPads(), -INFINITY);
+    // linalg's NCHW max pool is signed; flipping the sign bit maps unsigned
+    // order onto signed order and back.
+    bool flip = isUnsigned(op);
+    auto flipSign = [&](Value tensor) {
+      auto t = llvm::cast<RankedTensorType>(tensor.getType());
+      unsigned width = elt.getIntOrFloatBitWidth();
+      return buildElementwise(rewriter, loc, t, tensor,
+                              [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                Value bit = arith::ConstantOp::create(
+                                    b, l, b.getIntegerAttr(elt, APInt::getSignMask(width)));
+                                return arith::XOrIOp::create(b, l, a[0], bit);
+                              });
+    };
+    Value source = flip ? flipSign(op.getInput()) : op.getInput();
+    Value lowest = lowestScalar(rewriter, loc, elt, /*isUnsigned=*/false);
+    Value input = padForPool(rewriter, loc, source, type, op.getKernel(), op.getStrides(),
+                             op.getDilations(), op.getPads(), lowest);
     Value window = tensor::EmptyOp::create(rewriter, loc, op.getKernel(), elt);
-    Value init = filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, elt, -INFINITY));
+    Value init = filledTensor(rewriter, loc, type, lowest);
     auto pool = linalg::PoolingNchwMaxOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{input, window}, ValueRange{init},
         rewriter.getI64TensorAttr(op.getStrides()), rewriter.getI64TensorAttr(op.getDilations()));
-    rewriter.replaceOp(op, pool.getResult(0));
+    rewriter.replaceOp(op, flip ? flipSign(pool.getResult(0)) : pool.getResult(0));
     return success();
   }
 };
@@ -76,7 +90,8 @@ struct LowerAvgPool : OpRewritePattern<AvgPool2DOp> {
     Type elt = type.getElementType();
     int64_t ones[] = {1, 1};
     ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(), p = op.getPads();
-    Value input = padForPool(rewriter, loc, op.getInput(), type, k, s, ones, p, 0.0);
+    Value input = padForPool(rewriter, loc, op.getInput(), type, k, s, ones, p,
+                             scalarConstant(rewriter, loc, type.getElementType(), 0.0));
     Value window = tensor::EmptyOp::create(rewriter, loc, k, elt);
     Value init = filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, elt, 0.0));
     Value sum = linalg::PoolingNchwSumOp::create(
@@ -107,7 +122,7 @@ struct LowerAvgPool : OpRewritePattern<AvgPool2DOp> {
   }
 };
 
-enum class Combine { add, max };
+enum class Combine { add, max, maxUnsigned };
 
 /// Reduces `input` over `axes` into a tensor without those dims.
 Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
@@ -128,8 +143,10 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
     }
   }
   auto outType = RankedTensorType::get(kept, elt);
-  double identity = combine == Combine::add ? 0.0 : -INFINITY;
-  Value init = filledTensor(b, loc, outType, scalarConstant(b, loc, elt, identity));
+  Value identity = combine == Combine::add
+                       ? scalarConstant(b, loc, elt, 0.0)
+                       : lowestScalar(b, loc, elt, combine == Combine::maxUnsigned);
+  Value init = filledTensor(b, loc, outType, identity);
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(type.getRank()),
                                  AffineMap::get(type.getRank(), 0, outExprs, ctx)};
   return linalg::GenericOp::create(
@@ -138,7 +155,7 @@ Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
              [&](OpBuilder &nb, Location l, ValueRange a) {
                Value r = combine == Combine::add
                              ? Value(arith::AddFOp::create(nb, l, a[1], a[0]))
-                             : Value(arith::MaximumFOp::create(nb, l, a[1], a[0]));
+                             : maxScalar(nb, l, a[1], a[0], combine == Combine::maxUnsigned);
                linalg::YieldOp::create(nb, l, r);
              })
       .getResult(0);
@@ -181,7 +198,9 @@ struct LowerGlobalMaxPool : OpRewritePattern<GlobalMaxPoolOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(GlobalMaxPoolOp op, PatternRewriter &rewriter) const override {
     rewriter.replaceOp(op, reduceTo(rewriter, op.getLoc(), op.getInput(),
-                                    spatialAxes(op.getInput()), Combine::max, op.getType()));
+                                    spatialAxes(op.getInput()),
+                                    isUnsigned(op) ? Combine::maxUnsigned : Combine::max,
+                                    op.getType()));
     return success();
   }
 };

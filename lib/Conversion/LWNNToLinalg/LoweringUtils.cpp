@@ -31,6 +31,22 @@ Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, int64_t(value)));
 }
 
+Value lowestScalar(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
+  if (llvm::isa<FloatType>(type))
+    return scalarConstant(b, loc, type, -INFINITY);
+  unsigned width = type.getIntOrFloatBitWidth();
+  APInt lowest = isUnsigned ? APInt::getZero(width) : APInt::getSignedMinValue(width);
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(type, lowest));
+}
+
+Value maxScalar(OpBuilder &b, Location loc, Value a, Value c, bool isUnsigned) {
+  if (llvm::isa<FloatType>(a.getType()))
+    return arith::MaximumFOp::create(b, loc, a, c);
+  if (isUnsigned)
+    return arith::MaxUIOp::create(b, loc, a, c);
+  return arith::MaxSIOp::create(b, loc, a, c);
+}
+
 AffineMap broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operandShape,
                        ArrayRef<int64_t> resultShape) {
   int64_t offset = resultShape.size() - operandShape.size();

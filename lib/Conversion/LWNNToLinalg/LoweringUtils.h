@@ -19,6 +19,23 @@
 
 namespace lwcc::lowering {
 
+/// Discardable attributes MakeSignless leaves on lwnn ops whose integers
+/// were unsigned (for casts: the result; the source has its own).
+inline constexpr llvm::StringLiteral kUnsignedAttr = "lwnn.unsigned";
+inline constexpr llvm::StringLiteral kUnsignedSourceAttr = "lwnn.unsigned_source";
+
+/// Whether `op` computes on unsigned integers.
+inline bool isUnsigned(mlir::Operation *op) { return op->hasAttr(kUnsignedAttr); }
+
+/// The smallest value of int or float type `type` (-inf for floats), the
+/// identity of max.
+mlir::Value lowestScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                         bool isUnsigned);
+
+/// max(a, b) for float, signed or unsigned integer scalars.
+mlir::Value maxScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value a,
+                      mlir::Value c, bool isUnsigned);
+
 using ScalarBodyFn = llvm::function_ref<mlir::Value(
     mlir::OpBuilder &, mlir::Location, mlir::ValueRange)>;
 

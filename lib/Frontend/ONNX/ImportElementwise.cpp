@@ -34,15 +34,13 @@ static LogicalResult convertAdd(NodeContext &ctx) {
   return ctx.emitResult<AddOp>(ctx.input(0), ctx.input(1), Activation::none, nullptr);
 }
 
-/// Pow's exponent may have another element type than the base; convert it.
+/// Pow's exponent may have another element type than the base; lwnn.pow
+/// takes it as it is.
 static LogicalResult convertPow(NodeContext &ctx) {
   RankedTensorType base = ctx.inputType(0), exponent = ctx.inputType(1);
   if (!base || !exponent)
     return ctx.fail("expects two inputs");
-  Value e = ctx.input(1);
-  if (exponent.getElementType() != base.getElementType())
-    e = CastOp::create(ctx.b, ctx.loc, exponent.clone(base.getElementType()), e);
-  return ctx.emitResult<PowOp>(ctx.input(0), e);
+  return ctx.emitResult<PowOp>(ctx.input(0), ctx.input(1));
 }
 
 static LogicalResult convertClip(NodeContext &ctx) {
@@ -66,8 +64,15 @@ static LogicalResult convertClip(NodeContext &ctx) {
   if (lo > hi)
     return ctx.emitError() << "min (" << lo << ") exceeds max (" << hi << ")";
   RankedTensorType type = ctx.inputType(0);
-  if (!type || !llvm::isa<FloatType>(type.getElementType()))
-    return ctx.fail("Clip on integer tensors is not supported");
+  if (!type)
+    return ctx.fail("expects an input");
+  if (!llvm::isa<FloatType>(type.getElementType()))
+    for (float bound : {lo, hi})
+      if (std::abs(bound) < 16777216.0f && bound != std::trunc(bound))
+        return ctx.emitError() << "Clip bound " << bound << " on an integer tensor is not an integer";
+      else if (std::abs(bound) >= 16777216.0f && std::abs(bound) < std::numeric_limits<float>::max())
+        return ctx.emitError() << "Clip bound " << bound
+                               << " on an integer tensor is beyond what lwcc represents exactly (2^24)";
   ctx.setOutput(0, ClipOp::create(ctx.b, ctx.loc, ctx.input(0),
                                   ctx.b.getF32FloatAttr(lo),
                                   ctx.b.getF32FloatAttr(hi)));

@@ -60,13 +60,21 @@ readQuantType(NodeContext &ctx, size_t scaleIndex, size_t zpIndex,
       flags, signless, f32, *scales, zeros, int32_t(axis), lo, hi));
 }
 
-/// Reinterprets raw integers `v` as `qType` (or re-scales an already
-/// quantised value).
+/// Reinterprets raw integers `v` as `qType`. ONNX passes raw integers
+/// between nodes, so an already quantised value is reinterpreted too (its
+/// storage read with the new scale and zero point), never rescaled.
 static Value asQuantized(NodeContext &ctx, Value v, quant::QuantizedType qType) {
   auto type = llvm::cast<RankedTensorType>(v.getType());
   auto target = type.clone(qType);
-  if (llvm::isa<quant::QuantizedType>(type.getElementType()))
-    return type == target ? v : RequantizeOp::create(ctx.b, ctx.loc, target, v);
+  if (auto q = llvm::dyn_cast<quant::QuantizedType>(type.getElementType())) {
+    if (type == target)
+      return v;
+    if (q.getStorageType() != qType.getStorageType())
+      return RequantizeOp::create(ctx.b, ctx.loc, target, v);
+    Value raw = quant::StorageCastOp::create(ctx.b, ctx.loc,
+                                             type.clone(q.getStorageType()), v);
+    return quant::StorageCastOp::create(ctx.b, ctx.loc, target, raw);
+  }
   // quant.scast takes signless storage: constants are re-typed in place,
   // other unsigned values go through a bitcast.
   auto signless = type.clone(qType.getStorageType());
@@ -117,7 +125,8 @@ static LogicalResult convertDequantizeLinear(NodeContext &ctx) {
     return ctx.fail("expects an input");
   Type storage = type.getElementType();
   if (auto q = llvm::dyn_cast<quant::QuantizedType>(storage))
-    storage = q.getStorageType();
+    storage = IntegerType::get(ctx.b.getContext(), q.getStorageTypeIntegralWidth(),
+                               q.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
   FailureOr<int64_t> axis = quantAxis(ctx, type, 1);
   if (failed(axis))
     return failure();
@@ -184,10 +193,16 @@ static LogicalResult convertConvInteger(NodeContext &ctx) {
   MLIRContext *mctx = ctx.b.getContext();
   auto unitType = [&](size_t data, size_t zp, int64_t axis) -> FailureOr<quant::QuantizedType> {
     Type storage = ctx.inputType(data).getElementType();
-    auto intTy = llvm::dyn_cast<IntegerType>(storage);
-    if (!intTy || intTy.getWidth() != 8)
+    bool isSigned;
+    if (auto q = llvm::dyn_cast<quant::QuantizedType>(storage)) {
+      isSigned = q.isSigned();
+      storage = q.getStorageType();
+    } else {
+      auto intTy = llvm::dyn_cast<IntegerType>(storage);
+      isSigned = intTy && !intTy.isUnsigned();
+    }
+    if (!storage.isInteger(8))
       return ctx.emitError() << "expects 8-bit integer inputs";
-    bool isSigned = !intTy.isUnsigned();
     SmallVector<double> zeros = {0.0};
     if (ctx.hasInput(zp)) {
       auto z = ctx.constantFloats(zp, "zero point");

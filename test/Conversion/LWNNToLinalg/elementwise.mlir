@@ -75,9 +75,10 @@ func.func @squeeze_excite(%x: tensor<1x8x4x4xf32>, %w1: tensor<2x8x1x1xf32>, %b1
 
 // -----
 
-// Quantised arithmetic is reported at the op, not silently dropped.
+// A quantised function argument (the importer passes storage integers) is
+// reported, not silently reinterpreted.
 func.func @quantized(%x: tensor<4x!quant.uniform<u8:f32, 0.1:128>>) -> tensor<4xf32> {
-  // expected-error @+1 {{cannot lower 'lwnn.dequantize': quantised tensors are not lowered by this backend yet}}
+  // expected-error @+1 {{quantised tensor of type 'tensor<4x!quant.uniform<u8:f32, 1.000000e-01:128>>' reaches a function boundary or an op the quantised lowering does not handle}}
   %0 = lwnn.dequantize %x : tensor<4x!quant.uniform<u8:f32, 0.1:128>> -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }

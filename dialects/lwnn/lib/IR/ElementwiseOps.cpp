@@ -67,6 +67,8 @@ namespace {
 struct ClipToNamedActivation : OpRewritePattern<ClipOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ClipOp op, PatternRewriter &rewriter) const override {
+    if (!llvm::isa<FloatType>(op.getType().getElementType()))
+      return rewriter.notifyMatchFailure(op, "integer clip");
     float lo = op.getMin().convertToFloat(), hi = op.getMax().convertToFloat();
     if (lo != 0.0f)
       return rewriter.notifyMatchFailure(op, "lower bound is not zero");
@@ -111,14 +113,16 @@ LogicalResult PReluOp::verify() {
 // Binary arithmetic
 //===----------------------------------------------------------------------===//
 
-/// Shared shape rule of add/sub/mul/div/pow.
+/// Shared shape rule of add/sub/mul/div/pow; only pow's exponent may have
+/// another element type than its base (the result's).
 static LogicalResult inferBroadcast(std::optional<Location> loc, Type lhsType,
-                                    Type rhsType, SmallVectorImpl<Type> &results) {
+                                    Type rhsType, SmallVectorImpl<Type> &results,
+                                    bool sameElementType = true) {
   auto lhs = getRankedType(loc, lhsType, "lhs");
   auto rhs = getRankedType(loc, rhsType, "rhs");
   if (failed(lhs) || failed(rhs))
     return failure();
-  if (lhs->getElementType() != rhs->getElementType())
+  if (sameElementType && lhs->getElementType() != rhs->getElementType())
     return emitOptionalError(loc, "operand element types differ: ",
                              lhs->getElementType(), " vs ", rhs->getElementType());
   SmallVector<int64_t> shape;
@@ -140,8 +144,13 @@ LWNN_INFER_BROADCAST(AddOp)
 LWNN_INFER_BROADCAST(SubOp)
 LWNN_INFER_BROADCAST(MulOp)
 LWNN_INFER_BROADCAST(DivOp)
-LWNN_INFER_BROADCAST(PowOp)
 #undef LWNN_INFER_BROADCAST
+
+LogicalResult PowOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                      Adaptor adaptor, SmallVectorImpl<Type> &results) {
+  return inferBroadcast(loc, adaptor.getLhs().getType(), adaptor.getRhs().getType(),
+                        results, /*sameElementType=*/false);
+}
 
 /// True if `attr` is a constant whose every element equals `value`.
 static bool isSplatOf(Attribute attr, double value) {

@@ -159,5 +159,6 @@ def LWNN_Element : AnyTypeOf<[F32, F16, BF16, I1, I8, UI8, I16, I32, I64,
 def LWNN_Tensor : RankedTensorOf<[LWNN_Element]>;
 def LWNN_FloatTensor : RankedTensorOf<[F32, F16, BF16]>;
 def LWNN_IntTensor : RankedTensorOf<[I32, I64]>;
+def LWNN_NumericTensor : RankedTensorOf<[F32, F16, BF16, I8, UI8, I16, I32, I64]>;
 
 #endif // LWCC_DIALECT_LWNN_IR_LWNNBASE_TD

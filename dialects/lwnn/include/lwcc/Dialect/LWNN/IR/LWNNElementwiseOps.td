@@ -37,14 +37,16 @@ def LWNN_ClipOp : LWNN_Op<"clip", [Pure, SameOperandsAndResultType]> {
   let summary = "min(max(x, min), max)";
   let description = [{
     Bounds are compile-time constants (ONNX's input form is folded at import).
-    `clip` with bounds (0, 6) canonicalises to `relu6` and (0, +inf) to `relu`.
+    On a float tensor, `clip` with bounds (0, 6) canonicalises to `relu6` and
+    (0, +inf) to `relu`. On an integer tensor the bounds are integers
+    (exactly representable in f32) and saturate to the element type's range.
 
     ```mlir
     %y = lwnn.clip %x {min = -1.0 : f32, max = 1.0 : f32} : tensor<4xf32>
     ```
   }];
-  let arguments = (ins LWNN_FloatTensor:$input, F32Attr:$min, F32Attr:$max);
-  let results = (outs LWNN_FloatTensor:$output);
+  let arguments = (ins LWNN_NumericTensor:$input, F32Attr:$min, F32Attr:$max);
+  let results = (outs LWNN_NumericTensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input)";
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
@@ -112,7 +114,19 @@ def LWNN_AddOp : LWNN_BinaryOp<"add", "x + y", [Commutative]> {
 def LWNN_SubOp : LWNN_BinaryOp<"sub", "x - y">;
 def LWNN_MulOp : LWNN_BinaryOp<"mul", "x * y", [Commutative]>;
 def LWNN_DivOp : LWNN_BinaryOp<"div", "x / y">;
-def LWNN_PowOp : LWNN_BinaryOp<"pow", "x ^ y">;
+def LWNN_PowOp : LWNN_BinaryOp<"pow", "x ^ y"> {
+  let description = [{
+    Operands broadcast numpy-style to a common shape. As in ONNX, the
+    exponent may have another element type than the base, whose type the
+    result has: an integer base raised to an integral exponent is exact
+    (repeated squaring), otherwise the power is computed in f32 and
+    truncated to the base's integer type.
+
+    ```mlir
+    %z = lwnn.pow %x, %y : (tensor<3xi32>, tensor<3xf32>) -> tensor<3xi32>
+    ```
+  }];
+}
 
 def LWNN_BatchNormOp : LWNN_Op<"batch_norm", [Pure, InferTypeOpAdaptor]> {
   let summary = "inference batch normalisation over channels";
