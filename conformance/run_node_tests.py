@@ -16,7 +16,7 @@ atol 1e-7). Outcomes:
   fail         a mismatch, a crash, or an unexpected compile error;
   unsupported  lwcc rejects a documented out-of-scope variant of an in-scope op
                with a diagnostic (e.g. cubic Resize, training-mode Dropout,
-               1-D/3-D convolutions); listed, not hidden;
+               3-D convolutions); listed, not hidden;
   out-of-scope the model uses an op lwcc does not target (not compiled).
 Prints a per-case table (--verbose) and totals per target; exits 1 if any
 in-scope case fails.
@@ -44,14 +44,14 @@ IN_SCOPE_OPS = {
 # Diagnostics that mean "a variant lwcc documents as out of scope", not a
 # bug, grouped into the reasons the summary reports.
 UNSUPPORTED_REASONS = [
-    ("opset outside 7-17", r"ONNX opset \d+ is not supported"),
+    ("opset outside 1-17", r"ONNX opset \d+ is not supported"),
     ("run-time shape or quantisation parameter", r"must be a compile-time constant"),
     ("float64/bfloat16/string/sequence types", r"float64|bfloat16|element type|target type|"
                                               r"sequence, map and optional"),
     ("zero-size tensors", r"zero-size"),
     ("training mode", r"training-mode"),
     ("cubic / tf_crop_and_resize Resize", r"cubic|tf_crop_and_resize"),
-    ("1-D/3-D conv and pool, MaxPool indices", r"only 2-D|Indices output|expects 4-D|NCHW"),
+    ("3-D conv and pool, MaxPool indices", r"only 1-D and 2-D|Indices output|expects 4-D|NCHW"),
     ("other documented variant", r"not supported|unsupported|not lowered by this backend yet"),
 ]
 QEMU = ["qemu-aarch64", "-L", "/usr/aarch64-linux-gnu"]

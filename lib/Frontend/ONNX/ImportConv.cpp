@@ -15,7 +15,7 @@ namespace lwcc::onnx_import {
 FailureOr<Window2D> readWindow2D(NodeContext &ctx, RankedTensorType input,
                                         ArrayRef<int64_t> weightKernel) {
   if (!input || input.getRank() != 4)
-    return ctx.emitError() << "only 2-D (NCHW) windows are supported, input is "
+    return ctx.emitError() << "only 1-D and 2-D (NCW, NCHW) windows are supported, input is "
                            << input;
   Window2D w;
   w.kernel = ctx.getInts("kernel_shape").value_or(SmallVector<int64_t>(weightKernel));
@@ -53,7 +53,7 @@ FailureOr<Window2D> readWindow2D(NodeContext &ctx, RankedTensorType input,
 static LogicalResult convertConv(NodeContext &ctx) {
   RankedTensorType input = ctx.inputType(0), weight = ctx.inputType(1);
   if (!weight || weight.getRank() != 4)
-    return ctx.fail("only 2-D convolutions (4-D weights) are supported");
+    return ctx.fail("only 1-D and 2-D convolutions (3-D or 4-D weights) are supported");
   FailureOr<Window2D> w = readWindow2D(ctx, input, weight.getShape().drop_front(2));
   if (failed(w))
     return failure();
@@ -65,7 +65,7 @@ static LogicalResult convertConv(NodeContext &ctx) {
 static LogicalResult convertConvTranspose(NodeContext &ctx) {
   RankedTensorType input = ctx.inputType(0), weight = ctx.inputType(1);
   if (!weight || weight.getRank() != 4)
-    return ctx.fail("only 2-D transposed convolutions are supported");
+    return ctx.fail("only 1-D and 2-D transposed convolutions are supported");
   std::string autoPad = ctx.getString("auto_pad", "NOTSET");
   // SAME pads of ConvTranspose depend on the output size, so they are
   // recomputed below rather than taken from readWindow2D's Conv rule.
@@ -172,6 +172,12 @@ static LogicalResult convertMatMul(NodeContext &ctx) {
 }
 
 static LogicalResult convertBatchNorm(NodeContext &ctx) {
+  // Before opset 7, inference was `is_test = 1` (default 0: training) and
+  // `spatial = 0` normalised per activation rather than per channel.
+  if (ctx.opset < 7 && !ctx.getInt("is_test", 0))
+    return ctx.fail("training-mode BatchNormalization (is_test = 0) is not supported");
+  if (ctx.opset < 9 && !ctx.getInt("spatial", 1))
+    return ctx.fail("per-activation BatchNormalization (spatial = 0) is not supported");
   for (size_t i = 1; i < ctx.numOutputs(); ++i)
     if (ctx.hasOutput(i))
       return ctx.fail("training-mode outputs (running mean/var) are not supported");
@@ -183,11 +189,11 @@ static LogicalResult convertBatchNorm(NodeContext &ctx) {
 }
 
 void addConvConverters(ConverterTable &table) {
-  table.add("Conv", 1, kMaxOpset, convertConv);
-  table.add("ConvTranspose", 1, kMaxOpset, convertConvTranspose);
-  table.add("Gemm", 7, kMaxOpset, convertGemm);
+  table.add("Conv", 1, kMaxOpset, convertWindowed<convertConv>);
+  table.add("ConvTranspose", 1, kMaxOpset, convertWindowed<convertConvTranspose>);
+  table.add("Gemm", 1, kMaxOpset, convertGemm);
   table.add("MatMul", 1, kMaxOpset, convertMatMul);
-  table.add("BatchNormalization", 7, kMaxOpset, convertBatchNorm);
+  table.add("BatchNormalization", 1, kMaxOpset, convertBatchNorm);
 }
 
 } // namespace lwcc::onnx_import

@@ -23,15 +23,50 @@ static LogicalResult convertUnary(NodeContext &ctx) {
   return success();
 }
 
+/// The right operand of a binary op. Before opset 7, ONNX broadcast only
+/// with `broadcast = 1`, aligning B's dims with A's from `axis` (suffix
+/// alignment when absent); B is reshaped so numpy rules say the same.
+static FailureOr<Value> binaryRhs(NodeContext &ctx) {
+  Value rhs = ctx.input(1);
+  if (ctx.opset >= 7)
+    return rhs;
+  RankedTensorType a = ctx.inputType(0), b = ctx.inputType(1);
+  if (!ctx.getInt("broadcast", 0)) {
+    if (a.getShape() != b.getShape())
+      return ctx.emitError() << "operands " << a << " and " << b
+                             << " differ in shape and 'broadcast' is not set";
+    return rhs;
+  }
+  if (!ctx.attr("axis"))
+    return rhs;
+  int64_t axis = ctx.getInt("axis", 0);
+  if (axis < 0)
+    axis += a.getRank();
+  if (axis < 0 || axis + b.getRank() > a.getRank())
+    return ctx.emitError() << "broadcast axis " << ctx.getInt("axis", 0) << " does not fit "
+                           << b << " into " << a;
+  SmallVector<int64_t> shape(b.getShape());
+  shape.append(a.getRank() - axis - b.getRank(), 1);
+  return reshapeTo(ctx, rhs, shape);
+}
+
 template <typename OpTy>
 static LogicalResult convertBinary(NodeContext &ctx) {
   if (!ctx.hasInput(0) || !ctx.hasInput(1))
     return ctx.fail("expects two inputs");
-  return ctx.emitResult<OpTy>(ctx.input(0), ctx.input(1));
+  FailureOr<Value> rhs = binaryRhs(ctx);
+  if (failed(rhs))
+    return failure();
+  return ctx.emitResult<OpTy>(ctx.input(0), *rhs);
 }
 
 static LogicalResult convertAdd(NodeContext &ctx) {
-  return ctx.emitResult<AddOp>(ctx.input(0), ctx.input(1), Activation::none, nullptr);
+  if (!ctx.hasInput(0) || !ctx.hasInput(1))
+    return ctx.fail("expects two inputs");
+  FailureOr<Value> rhs = binaryRhs(ctx);
+  if (failed(rhs))
+    return failure();
+  return ctx.emitResult<AddOp>(ctx.input(0), *rhs, Activation::none, nullptr);
 }
 
 /// Pow's exponent may have another element type than the base; lwnn.pow
@@ -40,7 +75,10 @@ static LogicalResult convertPow(NodeContext &ctx) {
   RankedTensorType base = ctx.inputType(0), exponent = ctx.inputType(1);
   if (!base || !exponent)
     return ctx.fail("expects two inputs");
-  return ctx.emitResult<PowOp>(ctx.input(0), ctx.input(1));
+  FailureOr<Value> rhs = binaryRhs(ctx);
+  if (failed(rhs))
+    return failure();
+  return ctx.emitResult<PowOp>(ctx.input(0), *rhs);
 }
 
 static LogicalResult convertClip(NodeContext &ctx) {
@@ -98,7 +136,15 @@ static LogicalResult convertPRelu(NodeContext &ctx) {
   RankedTensorType input = ctx.inputType(0), slope = ctx.inputType(1);
   if (!input || !slope)
     return ctx.fail("expects two inputs");
-  return ctx.emitResult<PReluOp>(ctx.input(0), ctx.input(1));
+  // Before opset 7 a [C] slope ran along the channel axis.
+  Value slopeValue = ctx.input(1);
+  if (ctx.opset < 7 && slope.getRank() == 1 && input.getRank() > 2 &&
+      slope.getDimSize(0) == input.getDimSize(1) && slope.getDimSize(0) != 1) {
+    SmallVector<int64_t> shape(input.getRank() - 1, 1);
+    shape[0] = slope.getDimSize(0);
+    slopeValue = reshapeTo(ctx, slopeValue, shape);
+  }
+  return ctx.emitResult<PReluOp>(ctx.input(0), slopeValue);
 }
 
 void addElementwiseConverters(ConverterTable &table) {
@@ -112,11 +158,11 @@ void addElementwiseConverters(ConverterTable &table) {
   table.add("HardSigmoid", 1, kMaxOpset, convertHardSigmoid);
   table.add("LeakyRelu", 1, kMaxOpset, convertLeakyRelu);
   table.add("PRelu", 1, kMaxOpset, convertPRelu);
-  table.add("Add", 7, kMaxOpset, convertAdd);
-  table.add("Sub", 7, kMaxOpset, convertBinary<SubOp>);
-  table.add("Mul", 7, kMaxOpset, convertBinary<MulOp>);
-  table.add("Div", 7, kMaxOpset, convertBinary<DivOp>);
-  table.add("Pow", 7, kMaxOpset, convertPow);
+  table.add("Add", 1, kMaxOpset, convertAdd);
+  table.add("Sub", 1, kMaxOpset, convertBinary<SubOp>);
+  table.add("Mul", 1, kMaxOpset, convertBinary<MulOp>);
+  table.add("Div", 1, kMaxOpset, convertBinary<DivOp>);
+  table.add("Pow", 1, kMaxOpset, convertPow);
 }
 
 } // namespace lwcc::onnx_import

@@ -89,8 +89,8 @@ static LogicalResult convertSoftmax(NodeContext &ctx) {
 }
 
 void addPoolConverters(ConverterTable &table) {
-  table.add("MaxPool", 1, kMaxOpset, convertMaxPool);
-  table.add("AveragePool", 1, kMaxOpset, convertAveragePool);
+  table.add("MaxPool", 1, kMaxOpset, convertWindowed<convertMaxPool>);
+  table.add("AveragePool", 1, kMaxOpset, convertWindowed<convertAveragePool>);
   table.add("GlobalAveragePool", 1, kMaxOpset, convertGlobalPool<GlobalAvgPoolOp>);
   table.add("GlobalMaxPool", 1, kMaxOpset, convertGlobalPool<GlobalMaxPoolOp>);
   table.add("ReduceMean", 1, 17, convertReduceMean);

@@ -36,9 +36,10 @@ static LogicalResult convertConcat(NodeContext &ctx) {
   RankedTensorType first = ctx.inputType(0);
   if (!first)
     return ctx.fail("expects at least one input");
-  if (!ctx.attr("axis"))
+  // Concat-1 defaulted the axis to 1; later versions require it.
+  if (!ctx.attr("axis") && ctx.opset >= 4)
     return ctx.fail("missing required attribute 'axis'");
-  FailureOr<int64_t> axis = normalizeAxis(ctx, ctx.getInt("axis", 0), first.getRank());
+  FailureOr<int64_t> axis = normalizeAxis(ctx, ctx.getInt("axis", 1), first.getRank());
   if (failed(axis))
     return failure();
   return ctx.emitResult<ConcatOp>(ValueRange(ctx.inputs), *axis);
@@ -388,10 +389,10 @@ static LogicalResult convertResize(NodeContext &ctx) {
 }
 
 void addShapeConverters(ConverterTable &table) {
-  table.add("Concat", 4, kMaxOpset, convertConcat);
+  table.add("Concat", 1, kMaxOpset, convertConcat);
   table.add("Split", 2, kMaxOpset, convertSplit);
   table.add("Slice", 1, kMaxOpset, convertSlice);
-  table.add("Reshape", 5, kMaxOpset, convertReshape);
+  table.add("Reshape", 1, kMaxOpset, convertReshape);
   table.add("Flatten", 1, kMaxOpset, convertFlatten);
   table.add("Squeeze", 1, kMaxOpset, convertSqueeze);
   table.add("Unsqueeze", 1, kMaxOpset, convertUnsqueeze);

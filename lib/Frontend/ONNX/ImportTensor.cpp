@@ -132,6 +132,8 @@ static LogicalResult convertIdentity(NodeContext &ctx) {
 }
 
 static LogicalResult convertDropout(NodeContext &ctx) {
+  if (ctx.opset < 7 && !ctx.getInt("is_test", 0))
+    return ctx.fail("training-mode Dropout (is_test = 0) is not supported");
   if (ctx.opset >= 12 && ctx.hasInput(2)) {
     DenseElementsAttr training = ctx.constantInput(2);
     if (!training || training.getValues<bool>()[0])

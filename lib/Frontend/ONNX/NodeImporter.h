@@ -133,7 +133,7 @@ private:
 };
 
 /// Opsets lwcc imports.
-constexpr int64_t kMinOpset = 7, kMaxOpset = 17;
+constexpr int64_t kMinOpset = 1, kMaxOpset = 17;
 
 void addConvConverters(ConverterTable &table);
 void addElementwiseConverters(ConverterTable &table);
@@ -169,6 +169,16 @@ mlir::FailureOr<Window2D> readWindow2D(NodeContext &ctx,
 /// Builds a reshape to `shape`, keeping the element type of `v`.
 mlir::Value reshapeTo(NodeContext &ctx, mlir::Value v,
                       llvm::ArrayRef<int64_t> shape);
+
+/// Runs `convert2D` on the node, first lifting a 1-D window op (3-D data)
+/// to 2-D with a unit height (see Lift1D.cpp).
+mlir::LogicalResult convertWindowed(NodeContext &ctx, ConvertFn convert2D);
+
+/// `convert2D` as a table entry that also takes the 1-D form.
+template <ConvertFn convert2D>
+mlir::LogicalResult convertWindowed(NodeContext &ctx) {
+  return convertWindowed(ctx, convert2D);
+}
 
 
 } // namespace lwcc::onnx_import
