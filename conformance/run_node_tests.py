@@ -10,7 +10,7 @@ with the shipped outputs at ONNX's backend-test tolerance (rtol 1e-3,
 atol 1e-7). Outcomes:
   pass         every output of every data set matches;
   frozen       passes once the run-time parameter inputs (shapes, axes, scales:
-               every input after the first) are frozen into constants with
+               every input after the first, or the only one) are frozen with
                `lwcc --freeze-input`, one compile per data set; lwcc compiles
                static shapes, so it cannot take these at run time;
   fail         a mismatch, a crash, or an unexpected compile error;
@@ -99,13 +99,16 @@ def compile_and_run(model, target, lib, data_sets, args, freeze_names=None):
     if target == "aarch64":
         runner = QEMU + [os.path.join(args.bin, "aarch64", "lwcc-run")]
     compiled = False
+    # Every input after the first is a parameter; a model whose only input
+    # is one (ConstantOfShape's shape) has it frozen too and runs without.
+    first_frozen = 1 if freeze_names is not None and len(freeze_names) > 1 else 0
     for data_set in data_sets:
         inputs = numbered(glob.glob(os.path.join(data_set, "input_*.pb")))
         outputs = numbered(glob.glob(os.path.join(data_set, "output_*.pb")))
         if freeze_names is not None or not compiled:
             cmd = [os.path.join(args.bin, "lwcc"), model, f"-target={target}", "-o", lib]
             if freeze_names is not None:
-                for name, file in zip(freeze_names[1:], inputs[1:]):
+                for name, file in zip(freeze_names[first_frozen:], inputs[first_frozen:]):
                     cmd.append(f"--freeze-input={name}={file}")
             rc, out = run(cmd)
             if rc != 0:
@@ -114,7 +117,7 @@ def compile_and_run(model, target, lib, data_sets, args, freeze_names=None):
                                if re.search(pattern, first)), None) if rc == 1 else None
                 return ("unsupported", first.strip(), reason) if reason else ("fail", first.strip(), None)
             compiled = True
-        run_inputs = inputs[:1] if freeze_names is not None else inputs
+        run_inputs = inputs[:first_frozen] if freeze_names is not None else inputs
         cmd = runner + [lib, "--rtol", "1e-3", "--atol", "1e-7"]
         for f in run_inputs:
             cmd += ["--input", f]
@@ -140,9 +143,7 @@ def check_case(case_dir, args, work):
         lib = os.path.join(work, f"{name}-{target}.so")
         result = compile_and_run(model, target, lib, data_sets, args)
         if result[2] == "run-time shape or quantisation parameter":
-            names = graph_inputs(model)
-            if len(names) > 1:
-                result = compile_and_run(model, target, lib, data_sets, args, names)
+            result = compile_and_run(model, target, lib, data_sets, args, graph_inputs(model))
         results[target] = result
         if os.path.exists(lib):
             os.remove(lib)

@@ -125,6 +125,57 @@ Value roundNearest(OpBuilder &b, Location loc, Value x, NearestMode mode) {
   llvm_unreachable("unknown nearest mode");
 }
 
+/// Keys' cubic kernel with coefficient `a` at distance `s` (1 < s < 2 for
+/// the outer taps, 0 <= s <= 1 for the inner ones).
+Value cubicWeight(OpBuilder &b, Location loc, Value s, double a, bool outer) {
+  Type f32 = s.getType();
+  auto c = [&](double v) { return scalarConstant(b, loc, f32, v); };
+  auto mul = [&](Value x, Value y) { return arith::MulFOp::create(b, loc, x, y).getResult(); };
+  auto add = [&](Value x, Value y) { return arith::AddFOp::create(b, loc, x, y).getResult(); };
+  if (outer) // ((a s - 5a) s + 8a) s - 4a
+    return add(mul(add(mul(add(mul(c(a), s), c(-5 * a)), s), c(8 * a)), s), c(-4 * a));
+  // ((a + 2) s - (a + 3)) s s + 1
+  return add(mul(mul(add(mul(c(a + 2), s), c(-(a + 3))), s), s), c(1.0));
+}
+
+/// The four taps of cubic interpolation at source coordinate `x` along a
+/// dim of size `in`: edge-clamped indices and their weights (zeroed outside
+/// the input and renormalised when `excludeOutside`).
+void cubicTaps(OpBuilder &b, Location loc, Value x, int64_t in, double a,
+               bool excludeOutside, SmallVectorImpl<Value> &indices,
+               SmallVectorImpl<Value> &weights) {
+  Type f32 = x.getType();
+  auto c = [&](double v) { return scalarConstant(b, loc, f32, v); };
+  Value floor = math::FloorOp::create(b, loc, x);
+  Value t = arith::SubFOp::create(b, loc, x, floor);
+  Value base = arith::FPToSIOp::create(b, loc, b.getI64Type(), floor);
+  Value sum;
+  for (int64_t k = -1; k <= 2; ++k) {
+    // Distance from the tap: t + 1, t, 1 - t, 2 - t.
+    Value s = k <= 0 ? Value(arith::AddFOp::create(b, loc, t, c(double(-k))))
+                     : Value(arith::SubFOp::create(b, loc, c(double(k)), t));
+    Value w = cubicWeight(b, loc, s, a, k == -1 || k == 2);
+    Value raw = arith::AddIOp::create(b, loc, base,
+                                      arith::ConstantIntOp::create(b, loc, k, 64));
+    Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+    if (excludeOutside) {
+      Value zero = arith::ConstantIntOp::create(b, loc, 0, 64);
+      Value last = arith::ConstantIntOp::create(b, loc, in - 1, 64);
+      Value inside = arith::AndIOp::create(
+          b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, raw, zero),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sle, raw, last));
+      w = arith::SelectOp::create(b, loc, inside, w, c(0.0));
+      sum = sum ? Value(arith::AddFOp::create(b, loc, sum, w)) : w;
+    }
+    index = arith::MaxSIOp::create(b, loc, index, indexConstant(b, loc, 0));
+    indices.push_back(arith::MinSIOp::create(b, loc, index, indexConstant(b, loc, in - 1)));
+    weights.push_back(w);
+  }
+  if (excludeOutside)
+    for (Value &w : weights)
+      w = arith::DivFOp::create(b, loc, w, sum);
+}
+
 struct LowerResize : OpRewritePattern<ResizeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ResizeOp op, PatternRewriter &rewriter) const override {
@@ -137,6 +188,9 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
     Value input = op.getInput();
     CoordMode coord = op.getCoordMode();
     bool linear = op.getMode() == ResizeMode::linear;
+    bool cubic = op.getMode() == ResizeMode::cubic;
+    double cubicA = op.getCubicCoeffA().convertToDouble();
+    bool excludeOutside = op.getExcludeOutside();
     NearestMode nearest = op.getNearestMode();
     std::optional<ArrayRef<float>> scales = op.getScales();
     Value init = emptyTensor(rewriter, loc, type);
@@ -149,6 +203,7 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
           // (nearest: one neighbour, weight 0).
           SmallVector<Value> lo, hi, weight;
           SmallVector<bool> resized;
+          SmallVector<SmallVector<Value, 4>> cubicIndex(rank), cubicWeights(rank);
           for (int64_t d = 0; d < rank; ++d) {
             Value i = linalg::IndexOp::create(b, l, d);
             int64_t in = inType.getDimSize(d), out = type.getDimSize(d);
@@ -161,6 +216,13 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
             }
             double scale = scales ? double((*scales)[d]) : double(out) / double(in);
             Value x = sourceCoordinate(b, l, i, in, out, scale, coord);
+            if (cubic) {
+              cubicTaps(b, l, x, in, cubicA, excludeOutside, cubicIndex[d], cubicWeights[d]);
+              lo.push_back(nullptr);
+              hi.push_back(nullptr);
+              weight.push_back(nullptr);
+              continue;
+            }
             if (!linear) {
               lo.push_back(toIndex(b, l, roundNearest(b, l, x, nearest), in));
               hi.push_back(lo.back());
@@ -183,6 +245,16 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
               [&](int64_t d, SmallVector<Value> &index) -> Value {
             if (d == rank)
               return tensor::ExtractOp::create(b, l, input, index);
+            if (!cubicIndex[d].empty()) {
+              Value sum;
+              for (auto [tap, w] : llvm::zip(cubicIndex[d], cubicWeights[d])) {
+                index.push_back(tap);
+                Value term = arith::MulFOp::create(b, l, blend(d + 1, index), w);
+                index.pop_back();
+                sum = sum ? Value(arith::AddFOp::create(b, l, sum, term)) : term;
+              }
+              return sum;
+            }
             index.push_back(lo[d]);
             Value a = blend(d + 1, index);
             index.pop_back();

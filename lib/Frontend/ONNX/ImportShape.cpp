@@ -10,6 +10,7 @@
 #include "NodeImporter.h"
 
 #include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Verifier.h"
 #include <cmath>
 
 using namespace mlir;
@@ -353,6 +354,8 @@ static LogicalResult convertResize(NodeContext &ctx) {
     resizeMode = ResizeMode::nearest;
   else if (mode == "linear" || mode == "bilinear")
     resizeMode = ResizeMode::linear;
+  else if (mode == "cubic" && !isUpsample)
+    resizeMode = ResizeMode::cubic;
   else
     return ctx.emitError() << "unsupported resize mode '" << mode << "'";
   bool legacy = isUpsample || ctx.opset < 11;
@@ -383,7 +386,11 @@ static LogicalResult convertResize(NodeContext &ctx) {
   auto op = ResizeOp::create(ctx.b, ctx.loc, type.clone(sizes), ctx.input(0),
                              ResizeModeAttr::get(mctx, resizeMode),
                              CoordModeAttr::get(mctx, *coordMode),
-                             NearestModeAttr::get(mctx, *nearestMode), scalesAttr);
+                             NearestModeAttr::get(mctx, *nearestMode), scalesAttr,
+                             ctx.b.getF32FloatAttr(ctx.getFloat("cubic_coeff_a", -0.75f)),
+                             ctx.b.getBoolAttr(ctx.getInt("exclude_outside", 0) != 0));
+  if (failed(verify(op)))
+    return failure();
   ctx.setOutput(0, op);
   return success();
 }

@@ -45,3 +45,20 @@ func.func @resize_nearest(%x: tensor<1x1x2x2xf32>) -> tensor<1x1x4x4xf32> {
   %0 = lwnn.resize %x {mode = #lwnn.resize_mode<nearest>, coord_mode = #lwnn.coord_mode<asymmetric>, nearest_mode = #lwnn.nearest_mode<floor>} : tensor<1x1x2x2xf32> -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
 }
+
+// -----
+
+// Cubic resize: four edge-clamped taps per resized dim weighted by Keys'
+// kernel (a = -0.5 here); exclude_outside zeroes taps outside the input and
+// divides by the remaining weights' sum. Two resized dims: 16 reads.
+// CHECK-LABEL: func @resize_cubic
+// CHECK: linalg.generic
+// CHECK: math.floor
+// CHECK: arith.cmpi sge
+// CHECK: arith.select
+// CHECK: arith.divf
+// CHECK-COUNT-16: tensor.extract %arg0
+func.func @resize_cubic(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
+  %0 = lwnn.resize %x {mode = #lwnn.resize_mode<cubic>, coord_mode = #lwnn.coord_mode<half_pixel>, nearest_mode = #lwnn.nearest_mode<floor>, cubic_coeff_a = -0.5 : f32, exclude_outside = true} : tensor<1x1x4x4xf32> -> tensor<1x1x8x8xf32>
+  return %0 : tensor<1x1x8x8xf32>
+}

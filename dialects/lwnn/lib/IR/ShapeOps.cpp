@@ -311,9 +311,9 @@ LogicalResult ResizeOp::verify() {
     return emitOpError("resize keeps rank and element type");
   if (llvm::any_of(out.getShape(), [](int64_t d) { return d <= 0; }))
     return emitOpError("resize output dimensions must be positive");
-  if (getMode() == ResizeMode::linear && in.getRank() >= 2 &&
+  if (getMode() != ResizeMode::nearest && in.getRank() >= 2 &&
       (in.getDimSize(0) != out.getDimSize(0) || in.getDimSize(1) != out.getDimSize(1)))
-    return emitOpError("linear resize only scales spatial dimensions");
+    return emitOpError("linear and cubic resize only scale spatial dimensions");
   if (auto scales = getScales()) {
     if (int64_t(scales->size()) != in.getRank())
       return emitOpError("expects one scale per dimension");

@@ -75,8 +75,9 @@ def LWNN_PadModeAttr : EnumAttr<LWNN_Dialect, LWNN_PadMode, "pad_mode"> {
 
 def LWNN_ResizeNearest : I32EnumAttrCase<"nearest", 0>;
 def LWNN_ResizeLinear : I32EnumAttrCase<"linear", 1>;
+def LWNN_ResizeCubic : I32EnumAttrCase<"cubic", 2>;
 def LWNN_ResizeMode : I32EnumAttr<"ResizeMode", "resize interpolation",
-    [LWNN_ResizeNearest, LWNN_ResizeLinear]> {
+    [LWNN_ResizeNearest, LWNN_ResizeLinear, LWNN_ResizeCubic]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::lwcc::lwnn";
 }

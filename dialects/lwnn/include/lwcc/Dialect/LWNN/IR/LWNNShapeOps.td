@@ -110,12 +110,15 @@ def LWNN_PadOp : LWNN_Op<"pad", [Pure, InferTypeOpAdaptor]> {
 }
 
 def LWNN_ResizeOp : LWNN_Op<"resize", [Pure]> {
-  let summary = "nearest or (bi)linear resampling to the result's shape";
+  let summary = "nearest, (bi)linear or (bi)cubic resampling to the result's shape";
   let description = [{
     The result type fixes the output size. `scales` (one per dim) are the
     factors ONNX maps coordinates with when they are not exactly
     output/input (a scale of 0.6 on 4 gives 2 rows but samples at 1/0.6);
     absent, output/input is used. Coordinate transformation and nearest rounding follow ONNX Resize.
+    Cubic uses Keys' kernel with `cubic_coeff_a` over four taps per dim
+    (edge-clamped); `exclude_outside` drops taps outside the input and
+    renormalises the rest.
 
     ```mlir
     %y = lwnn.resize %x {mode = #lwnn.resize_mode<nearest>,
@@ -127,7 +130,9 @@ def LWNN_ResizeOp : LWNN_Op<"resize", [Pure]> {
   let arguments = (ins LWNN_Tensor:$input, LWNN_ResizeModeAttr:$mode,
                        LWNN_CoordModeAttr:$coord_mode,
                        LWNN_NearestModeAttr:$nearest_mode,
-                       OptionalAttr<DenseF32ArrayAttr>:$scales);
+                       OptionalAttr<DenseF32ArrayAttr>:$scales,
+                       DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
   let results = (outs LWNN_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
