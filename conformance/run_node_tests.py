@@ -50,7 +50,7 @@ UNSUPPORTED_REASONS = [
                                               r"sequence, map and optional"),
     ("zero-size tensors", r"zero-size"),
     ("training mode", r"training-mode"),
-    ("cubic / tf_crop_and_resize Resize", r"cubic|tf_crop_and_resize"),
+    
     ("3-D conv and pool, MaxPool indices", r"only 1-D and 2-D|Indices output|expects 4-D|NCHW"),
     ("other documented variant", r"not supported|unsupported|not lowered by this backend yet"),
 ]

@@ -71,9 +71,11 @@ struct LowerGather : OpRewritePattern<GatherOp> {
 };
 
 /// The input coordinate (as f32) output index `i` samples along a resized
-/// dim, ONNX's formulas with scale `scale` (output length `in * scale`).
+/// dim, ONNX's formulas with scale `scale` (output length `in * scale`);
+/// tf_crop_and_resize maps onto the normalised region [start, end].
 Value sourceCoordinate(OpBuilder &b, Location loc, Value i, int64_t in, int64_t out,
-                       double scale, CoordMode mode) {
+                       double scale, CoordMode mode, double start = 0.0,
+                       double end = 1.0) {
   Type f32 = b.getF32Type();
   auto c = [&](double v) { return scalarConstant(b, loc, f32, v); };
   Value x = arith::SIToFPOp::create(
@@ -97,6 +99,14 @@ Value sourceCoordinate(OpBuilder &b, Location loc, Value i, int64_t in, int64_t 
     return arith::DivFOp::create(b, loc, x, c(scale));
   case CoordMode::tf_half_pixel_for_nn:
     return arith::DivFOp::create(b, loc, arith::AddFOp::create(b, loc, x, c(0.5)), c(scale));
+  case CoordMode::tf_crop_and_resize: {
+    double last = double(in - 1);
+    if (out == 1)
+      return c(0.5 * (start + end) * last);
+    return arith::AddFOp::create(
+        b, loc, c(start * last),
+        arith::MulFOp::create(b, loc, x, c((end - start) * last / double(out - 1))));
+  }
   }
   llvm_unreachable("unknown coordinate mode");
 }
@@ -191,6 +201,9 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
     bool cubic = op.getMode() == ResizeMode::cubic;
     double cubicA = op.getCubicCoeffA().convertToDouble();
     bool excludeOutside = op.getExcludeOutside();
+    std::optional<ArrayRef<float>> roi = op.getRoi();
+    bool crop = coord == CoordMode::tf_crop_and_resize;
+    double extrapolation = op.getExtrapolationValue().convertToDouble();
     NearestMode nearest = op.getNearestMode();
     std::optional<ArrayRef<float>> scales = op.getScales();
     Value init = emptyTensor(rewriter, loc, type);
@@ -204,18 +217,31 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
           SmallVector<Value> lo, hi, weight;
           SmallVector<bool> resized;
           SmallVector<SmallVector<Value, 4>> cubicIndex(rank), cubicWeights(rank);
+          Value outside; // tf_crop_and_resize: some sample lies off the input
           for (int64_t d = 0; d < rank; ++d) {
             Value i = linalg::IndexOp::create(b, l, d);
             int64_t in = inType.getDimSize(d), out = type.getDimSize(d);
             resized.push_back(in != out);
-            if (in == out && (!scales || (*scales)[d] == 1.0f)) {
+            double start = crop ? double((*roi)[d]) : 0.0;
+            double end = crop ? double((*roi)[rank + d]) : 1.0;
+            if (in == out && (!scales || (*scales)[d] == 1.0f) && start == 0.0 && end == 1.0) {
               lo.push_back(i);
               hi.push_back(i);
               weight.push_back(nullptr);
               continue;
             }
             double scale = scales ? double((*scales)[d]) : double(out) / double(in);
-            Value x = sourceCoordinate(b, l, i, in, out, scale, coord);
+            Value x = sourceCoordinate(b, l, i, in, out, scale, coord, start, end);
+            if (crop) {
+              Type f32 = x.getType();
+              Value off = arith::OrIOp::create(
+                  b, l,
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x,
+                                        scalarConstant(b, l, f32, 0.0)),
+                  arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, x,
+                                        scalarConstant(b, l, f32, double(in - 1))));
+              outside = outside ? Value(arith::OrIOp::create(b, l, outside, off)) : off;
+            }
             if (cubic) {
               cubicTaps(b, l, x, in, cubicA, excludeOutside, cubicIndex[d], cubicWeights[d]);
               lo.push_back(nullptr);
@@ -267,7 +293,11 @@ struct LowerResize : OpRewritePattern<ResizeOp> {
             return arith::AddFOp::create(b, l, a, arith::MulFOp::create(b, l, diff, weight[d]));
           };
           SmallVector<Value> index;
-          linalg::YieldOp::create(b, l, blend(0, index));
+          Value value = blend(0, index);
+          if (outside)
+            value = arith::SelectOp::create(
+                b, l, outside, scalarConstant(b, l, value.getType(), extrapolation), value);
+          linalg::YieldOp::create(b, l, value);
         });
     rewriter.replaceOp(op, generic.getResult(0));
     return success();

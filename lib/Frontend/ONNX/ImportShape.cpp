@@ -337,13 +337,26 @@ static LogicalResult convertResize(NodeContext &ctx) {
     }
   }
   int64_t rank = type.getRank();
+  bool crop = !isUpsample && ctx.opset >= 11 &&
+              ctx.getString("coordinate_transformation_mode", "") == "tf_crop_and_resize";
+  SmallVector<float> roi;
+  if (crop) {
+    auto r = ctx.constantFloats(1, "roi");
+    if (failed(r))
+      return failure();
+    if (int64_t(r->size()) != 2 * rank)
+      return ctx.emitError() << "roi has " << r->size() << " values, expected " << 2 * rank;
+    roi.assign(r->begin(), r->end());
+  }
   if (sizes.empty()) {
     if (int64_t(scales.size()) != rank)
       return ctx.emitError() << "expects " << rank << " scales or sizes";
     for (int64_t d = 0; d < rank; ++d) {
       if (scales[d] <= 0)
         return ctx.fail("scales must be positive");
-      sizes.push_back(int64_t(std::floor(type.getDimSize(d) * scales[d])));
+      // A cropped region has (end - start) of the input's length.
+      double extent = crop ? double(roi[rank + d] - roi[d]) : 1.0;
+      sizes.push_back(int64_t(std::floor(type.getDimSize(d) * extent * scales[d])));
     }
   }
   if (int64_t(sizes.size()) != rank)
@@ -388,7 +401,9 @@ static LogicalResult convertResize(NodeContext &ctx) {
                              CoordModeAttr::get(mctx, *coordMode),
                              NearestModeAttr::get(mctx, *nearestMode), scalesAttr,
                              ctx.b.getF32FloatAttr(ctx.getFloat("cubic_coeff_a", -0.75f)),
-                             ctx.b.getBoolAttr(ctx.getInt("exclude_outside", 0) != 0));
+                             ctx.b.getBoolAttr(ctx.getInt("exclude_outside", 0) != 0),
+                             crop ? ctx.b.getDenseF32ArrayAttr(roi) : nullptr,
+                             ctx.b.getF32FloatAttr(ctx.getFloat("extrapolation_value", 0.0f)));
   if (failed(verify(op)))
     return failure();
   ctx.setOutput(0, op);

@@ -62,3 +62,18 @@ func.func @resize_cubic(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x8x8xf32> {
   %0 = lwnn.resize %x {mode = #lwnn.resize_mode<cubic>, coord_mode = #lwnn.coord_mode<half_pixel>, nearest_mode = #lwnn.nearest_mode<floor>, cubic_coeff_a = -0.5 : f32, exclude_outside = true} : tensor<1x1x4x4xf32> -> tensor<1x1x8x8xf32>
   return %0 : tensor<1x1x8x8xf32>
 }
+
+// -----
+
+// tf_crop_and_resize samples the region roi and writes extrapolation_value
+// where a sample falls outside the input.
+// CHECK-LABEL: func @resize_crop
+// CHECK: arith.cmpf olt
+// CHECK: arith.cmpf ogt
+// CHECK: arith.ori
+// CHECK: %[[E:.+]] = arith.constant 1.000000e+01 : f32
+// CHECK: arith.select %{{.+}}, %[[E]], %{{.+}} : f32
+func.func @resize_crop(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> {
+  %0 = lwnn.resize %x {mode = #lwnn.resize_mode<linear>, coord_mode = #lwnn.coord_mode<tf_crop_and_resize>, nearest_mode = #lwnn.nearest_mode<floor>, roi = array<f32: 0.0, 0.0, 0.4, 0.6, 1.0, 1.0, 1.2, 1.7>, extrapolation_value = 10.0 : f32} : tensor<1x1x4x4xf32> -> tensor<1x1x3x3xf32>
+  return %0 : tensor<1x1x3x3xf32>
+}

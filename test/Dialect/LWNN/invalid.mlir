@@ -374,3 +374,11 @@ func.func @requantize_float(%x: tensor<4xf32>) {
   %0 = lwnn.requantize %x : tensor<4xf32> -> tensor<4x!quant.uniform<i8:f32, 0.1>>
   return
 }
+
+// -----
+
+func.func @crop_without_roi(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32> {
+  // expected-error @+1 {{tf_crop_and_resize needs a roi of 8 values}}
+  %0 = lwnn.resize %x {mode = #lwnn.resize_mode<linear>, coord_mode = #lwnn.coord_mode<tf_crop_and_resize>, nearest_mode = #lwnn.nearest_mode<floor>} : tensor<1x1x4x4xf32> -> tensor<1x1x3x3xf32>
+  return %0 : tensor<1x1x3x3xf32>
+}

@@ -314,6 +314,9 @@ LogicalResult ResizeOp::verify() {
   if (getMode() != ResizeMode::nearest && in.getRank() >= 2 &&
       (in.getDimSize(0) != out.getDimSize(0) || in.getDimSize(1) != out.getDimSize(1)))
     return emitOpError("linear and cubic resize only scale spatial dimensions");
+  if (getCoordMode() == CoordMode::tf_crop_and_resize &&
+      (!getRoi() || int64_t(getRoi()->size()) != 2 * in.getRank()))
+    return emitOpError("tf_crop_and_resize needs a roi of ") << 2 * in.getRank() << " values";
   if (auto scales = getScales()) {
     if (int64_t(scales->size()) != in.getRank())
       return emitOpError("expects one scale per dimension");

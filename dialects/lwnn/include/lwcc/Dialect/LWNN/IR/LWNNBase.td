@@ -90,9 +90,10 @@ def LWNN_CoordPytorchHalfPixel : I32EnumAttrCase<"pytorch_half_pixel", 1>;
 def LWNN_CoordAlignCorners : I32EnumAttrCase<"align_corners", 2>;
 def LWNN_CoordAsymmetric : I32EnumAttrCase<"asymmetric", 3>;
 def LWNN_CoordTfHalfPixel : I32EnumAttrCase<"tf_half_pixel_for_nn", 4>;
+def LWNN_CoordTfCropAndResize : I32EnumAttrCase<"tf_crop_and_resize", 5>;
 def LWNN_CoordMode : I32EnumAttr<"CoordMode", "resize coordinate transformation",
     [LWNN_CoordHalfPixel, LWNN_CoordPytorchHalfPixel, LWNN_CoordAlignCorners,
-     LWNN_CoordAsymmetric, LWNN_CoordTfHalfPixel]> {
+     LWNN_CoordAsymmetric, LWNN_CoordTfHalfPixel, LWNN_CoordTfCropAndResize]> {
   let genSpecializedAttr = 0;
   let cppNamespace = "::lwcc::lwnn";
 }

@@ -118,7 +118,9 @@ def LWNN_ResizeOp : LWNN_Op<"resize", [Pure]> {
     absent, output/input is used. Coordinate transformation and nearest rounding follow ONNX Resize.
     Cubic uses Keys' kernel with `cubic_coeff_a` over four taps per dim
     (edge-clamped); `exclude_outside` drops taps outside the input and
-    renormalises the rest.
+    renormalises the rest. `tf_crop_and_resize` samples the region `roi`
+    (normalised starts then ends, one pair per dim) and writes
+    `extrapolation_value` where a sample falls outside the input.
 
     ```mlir
     %y = lwnn.resize %x {mode = #lwnn.resize_mode<nearest>,
@@ -132,7 +134,9 @@ def LWNN_ResizeOp : LWNN_Op<"resize", [Pure]> {
                        LWNN_NearestModeAttr:$nearest_mode,
                        OptionalAttr<DenseF32ArrayAttr>:$scales,
                        DefaultValuedAttr<F32Attr, "-0.75f">:$cubic_coeff_a,
-                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside);
+                       DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
+                       OptionalAttr<DenseF32ArrayAttr>:$roi,
+                       DefaultValuedAttr<F32Attr, "0.0f">:$extrapolation_value);
   let results = (outs LWNN_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
   let hasVerifier = 1;
