@@ -15,7 +15,7 @@ atol 1e-7). Outcomes:
                static shapes, so it cannot take these at run time;
   fail         a mismatch, a crash, or an unexpected compile error;
   unsupported  lwcc rejects a documented out-of-scope variant of an in-scope op
-               with a diagnostic (e.g. cubic Resize, training-mode Dropout,
+               with a diagnostic (e.g. 3-D convolutions, training-mode Dropout,
                3-D convolutions); listed, not hidden;
   out-of-scope the model uses an op lwcc does not target (not compiled).
 Prints a per-case table (--verbose) and totals per target; exits 1 if any

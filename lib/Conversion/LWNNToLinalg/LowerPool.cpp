@@ -63,6 +63,72 @@ struct LowerMaxPool : OpRewritePattern<MaxPool2DOp> {
   }
 };
 
+/// A generic over (n, c, oh, ow, kh, kw) reducing the padded input into
+/// (max, flat index of the first max in the unpadded input): ONNX's Indices.
+struct LowerMaxPoolWithIndices : OpRewritePattern<MaxPool2DWithIndicesOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool2DWithIndicesOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = llvm::cast<RankedTensorType>(op.getOutput().getType());
+    auto indexType = llvm::cast<RankedTensorType>(op.getIndices().getType());
+    auto inType = llvm::cast<RankedTensorType>(op.getInput().getType());
+    Type elt = type.getElementType();
+    if (!llvm::isa<FloatType>(elt))
+      return rewriter.notifyMatchFailure(op, "float max pool with indices only");
+    ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(), d = op.getDilations(),
+                      p = op.getPads();
+    Value lowest = lowestScalar(rewriter, loc, elt, /*isUnsigned=*/false);
+    Value input = padForPool(rewriter, loc, op.getInput(), type, k, s, d, p, lowest);
+    Value values = filledTensor(rewriter, loc, type, lowest);
+    Value indices = filledTensor(rewriter, loc, indexType,
+                                 scalarConstant(rewriter, loc, rewriter.getI64Type(), 0));
+    auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    AffineMap inMap = AffineMap::get(
+        6, 0, {dim(0), dim(1), dim(2) * s[0] + dim(4) * d[0], dim(3) * s[1] + dim(5) * d[1]},
+        ctx);
+    AffineMap outMap = AffineMap::get(6, 0, {dim(0), dim(1), dim(2), dim(3)}, ctx);
+    // The window's shape gives the reduction loops their bounds.
+    AffineMap windowMap = AffineMap::get(6, 0, {dim(4), dim(5)}, ctx);
+    Value window = tensor::EmptyOp::create(rewriter, loc, k, elt);
+    bool columnMajor = op.getColumnMajor();
+    SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+    iterators.append(2, utils::IteratorType::reduction);
+    int64_t c = inType.getDimSize(1), h = inType.getDimSize(2), w = inType.getDimSize(3);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type, indexType}, ValueRange{input, window},
+        ValueRange{values, indices}, ArrayRef<AffineMap>{inMap, windowMap, outMap, outMap},
+        iterators,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          Type i64 = b.getI64Type();
+          auto iv = [&](unsigned i) {
+            return arith::IndexCastOp::create(b, l, i64, linalg::IndexOp::create(b, l, i))
+                .getResult();
+          };
+          auto cst = [&](int64_t v) { return arith::ConstantIntOp::create(b, l, v, 64); };
+          auto mul = [&](Value x, int64_t v) { return arith::MulIOp::create(b, l, x, cst(v)); };
+          auto add = [&](Value x, Value y) { return arith::AddIOp::create(b, l, x, y); };
+          // Unpadded input position of this window element.
+          Value row = arith::SubIOp::create(b, l, add(mul(iv(2), s[0]), mul(iv(4), d[0])),
+                                            cst(p[0]));
+          Value col = arith::SubIOp::create(b, l, add(mul(iv(3), s[1]), mul(iv(5), d[1])),
+                                            cst(p[1]));
+          Value plane = mul(add(mul(iv(0), c), iv(1)), h * w);
+          Value within = columnMajor ? add(mul(col, h), row) : add(mul(row, w), col);
+          Value flat = add(plane, within);
+          // Strictly greater: the first maximum in row-major window order wins.
+          Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, a[0], a[2]);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, greater, a[0], a[2]),
+                         arith::SelectOp::create(b, l, greater, flat, a[3])});
+        });
+    rewriter.replaceOp(op, generic.getResults());
+    return success();
+  }
+};
+
 /// How many input (or input-plus-pad) positions each output row's window
 /// covers, ONNX/ORT style: ceil_mode's extra rows never count.
 SmallVector<int64_t> windowCounts(int64_t in, int64_t out, int64_t kernel, int64_t stride,
@@ -250,6 +316,6 @@ struct LowerSoftmax : OpRewritePattern<SoftmaxOp> {
 } // namespace
 
 void lwcc::populateLowerPoolPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerMaxPool, LowerAvgPool, LowerGlobalAvgPool, LowerGlobalMaxPool,
+  patterns.add<LowerMaxPool, LowerMaxPoolWithIndices, LowerAvgPool, LowerGlobalAvgPool, LowerGlobalMaxPool,
                LowerReduceMean, LowerSoftmax>(patterns.getContext());
 }

@@ -13,13 +13,19 @@ using namespace lwcc::lwnn;
 namespace lwcc::onnx_import {
 
 static LogicalResult convertMaxPool(NodeContext &ctx) {
-  if (ctx.hasOutput(1))
-    return ctx.fail("the Indices output of MaxPool is not supported");
-  if (ctx.getInt("storage_order", 0) != 0)
-    return ctx.fail("storage_order=1 is not supported");
   FailureOr<Window2D> w = readWindow2D(ctx, ctx.inputType(0), {});
   if (failed(w))
     return failure();
+  if (ctx.hasOutput(1)) {
+    auto op = ctx.buildInferred<MaxPool2DWithIndicesOp>(
+        ctx.input(0), w->kernel, w->strides, w->pads, w->dilations,
+        bool(ctx.getInt("ceil_mode", 0)), ctx.getInt("storage_order", 0) != 0);
+    if (failed(op))
+      return failure();
+    ctx.setOutput(0, op->getOutput());
+    ctx.setOutput(1, op->getIndices());
+    return success();
+  }
   return ctx.emitResult<MaxPool2DOp>(ctx.input(0), w->kernel, w->strides, w->pads,
                                     w->dilations,
                                     bool(ctx.getInt("ceil_mode", 0)));

@@ -60,3 +60,19 @@ func.func @reduce_mean(%x: tensor<3x5x4xf32>) -> tensor<5xf32> {
   %0 = lwnn.reduce_mean %x {axes = array<i64: 0, 2>, keepdims = false} : tensor<3x5x4xf32> -> tensor<5xf32>
   return %0 : tensor<5xf32>
 }
+
+// -----
+
+// Indices: one generic reduces the padded window into (max, flat index of
+// the first maximum in the unpadded N, C, H, W input).
+// CHECK-LABEL: func @max_pool_indices
+// CHECK: tensor.pad %arg0 low[0, 0, 1, 1]
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]
+// CHECK: arith.cmpf ogt
+// CHECK: arith.select
+// CHECK: arith.select
+// CHECK: -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>)
+func.func @max_pool_indices(%x: tensor<1x2x5x5xf32>) -> (tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>) {
+  %y, %i = lwnn.max_pool2d_with_indices %x {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x2x5x5xf32> -> tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>
+  return %y, %i : tensor<1x2x3x3xf32>, tensor<1x2x3x3xi64>
+}

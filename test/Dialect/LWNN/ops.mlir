@@ -159,3 +159,10 @@ func.func @quant(%x: tensor<1x4x4x4xf32>, %w: tensor<8x4x1x1x!quant.uniform<i8:f
   %f = lwnn.dequantize %y : tensor<1x8x4x4x!quant.uniform<u8:f32, 0.2:128>> -> tensor<1x8x4x4xf32>
   return %f : tensor<1x8x4x4xf32>
 }
+
+// CHECK-LABEL: func @max_pool_with_indices
+// CHECK: lwnn.max_pool2d_with_indices %arg0 {{.*}} : tensor<1x3x4x4xf32> -> tensor<1x3x2x2xf32>, tensor<1x3x2x2xi64>
+func.func @max_pool_with_indices(%x: tensor<1x3x4x4xf32>) -> (tensor<1x3x2x2xf32>, tensor<1x3x2x2xi64>) {
+  %y, %i = lwnn.max_pool2d_with_indices %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x3x4x4xf32> -> tensor<1x3x2x2xf32>, tensor<1x3x2x2xi64>
+  return %y, %i : tensor<1x3x2x2xf32>, tensor<1x3x2x2xi64>
+}

@@ -43,6 +43,18 @@ LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *,
                      adaptor.getDilations(), adaptor.getCeilMode(), results);
 }
 
+LogicalResult MaxPool2DWithIndicesOp::inferReturnTypes(MLIRContext *ctx,
+                                                       std::optional<Location> loc,
+                                                       Adaptor adaptor,
+                                                       SmallVectorImpl<Type> &results) {
+  if (failed(inferPool2D(loc, adaptor.getInput().getType(), adaptor.getKernel(),
+                         adaptor.getStrides(), adaptor.getPads(),
+                         adaptor.getDilations(), adaptor.getCeilMode(), results)))
+    return failure();
+  results.push_back(llvm::cast<RankedTensorType>(results[0]).clone(IntegerType::get(ctx, 64)));
+  return success();
+}
+
 LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *,
                                             std::optional<Location> loc,
                                             Adaptor adaptor,

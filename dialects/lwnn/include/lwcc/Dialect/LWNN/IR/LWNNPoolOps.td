@@ -33,6 +33,31 @@ def LWNN_MaxPool2DOp : LWNN_WindowPoolOp<"max_pool2d"> {
                        DefaultValuedAttr<BoolAttr, "false">:$ceil_mode);
 }
 
+def LWNN_MaxPool2DWithIndicesOp : LWNN_Op<"max_pool2d_with_indices",
+                                          [Pure, InferTypeOpAdaptor]> {
+  let summary = "2-D max pooling that also returns where each maximum is";
+  let description = [{
+    Like `max_pool2d`; `indices` holds, per output element, the flat
+    index into the whole input (N, C, H, W) of the first maximum of its
+    window (ONNX MaxPool's `Indices` output): row-major, or with
+    `column_major` (ONNX storage_order 1) H and W swapped in the flattening.
+
+    ```mlir
+    %y, %i = lwnn.max_pool2d_with_indices %x {kernel = array<i64: 2, 2>,
+               strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>,
+               dilations = array<i64: 1, 1>}
+             : tensor<1x3x4x4xf32> -> tensor<1x3x2x2xf32>, tensor<1x3x2x2xi64>
+    ```
+  }];
+  let arguments = (ins LWNN_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$dilations,
+                       DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                       DefaultValuedAttr<BoolAttr, "false">:$column_major);
+  let results = (outs LWNN_Tensor:$output, RankedTensorOf<[I64]>:$indices);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output) `,` type($indices)";
+}
+
 def LWNN_AvgPool2DOp : LWNN_WindowPoolOp<"avg_pool2d"> {
   let summary = "2-D average pooling";
   let description = [{
