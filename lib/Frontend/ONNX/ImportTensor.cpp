@@ -135,9 +135,18 @@ static LogicalResult convertDropout(NodeContext &ctx) {
   if (ctx.opset < 7 && !ctx.getInt("is_test", 0))
     return ctx.fail("training-mode Dropout (is_test = 0) is not supported");
   if (ctx.opset >= 12 && ctx.hasInput(2)) {
-    DenseElementsAttr training = ctx.constantInput(2);
-    if (!training || training.getValues<bool>()[0])
-      return ctx.fail("training-mode Dropout is not supported");
+    auto training = ctx.constantFloats(2, "training_mode");
+    if (failed(training))
+      return failure();
+    if ((*training)[0] != 0.0) {
+      // Training with ratio 0 drops nothing: the identity as in inference.
+      auto ratio = ctx.hasInput(1) ? ctx.constantFloats(1, "ratio")
+                                   : FailureOr<SmallVector<double>>(SmallVector<double>{0.5});
+      if (failed(ratio))
+        return failure();
+      if ((*ratio)[0] != 0.0)
+        return ctx.fail("training-mode Dropout is not supported");
+    }
   }
   if (ctx.hasOutput(1)) {
     // Before opset 10 the mask had the data's type and undefined contents.
