@@ -1,0 +1,137 @@
+"""lwcc against ONNX Runtime on the issue-4 model set: a command, not a test.
+
+    python3 bench/run.py --bin build/bin [--models a,b] [--threads 1,2]
+                         [--runs 50] [--work /tmp/lwcc-bench]
+
+For each model: export it (torchvision zoo models via models/export_zoo.py,
+MobileNetV1 / RepVGG-A0 / MobileOne-S0 via bench/models.py), compile it with
+`lwcc -O3` for the host (compile time measured), then time lwcc-run and
+ONNX Runtime 1.30 (scripts/ort_run.js) on the same seeded input with the
+same thread count: median of --runs runs after warm-up. GFLOP/s counts
+2 x the multiply-accumulates of Conv/Gemm/MatMul in the graph as exported
+(train-time branches included); % peak divides by the FMA peak bench/fma_peak.c
+measures with that many threads. Prints one row per model and thread count
+and the geometric mean of lwcc/ORT per thread count.
+"""
+import argparse
+import math
+import os
+import re
+import subprocess
+import sys
+import time
+
+import numpy as np
+import onnx
+from onnx import shape_inference
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "models"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+ZOO_MODELS = ["mobilenet_v2", "mobilenet_v3_small", "mobilenet_v3_large",
+              "shufflenet_v2_x1_0", "squeezenet1_1", "mnasnet1_0", "efficientnet_b0",
+              "regnet_x_400mf", "resnet18"]
+OWN_MODELS = ["mobilenet_v1", "repvgg_a0_train", "mobileone_s0_train"]
+
+
+def run(cmd, timeout=1800):
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed:\n{proc.stdout}{proc.stderr}")
+    return proc.stdout + proc.stderr
+
+
+def export(name, work):
+    path = os.path.join(work, name + ".onnx")
+    if os.path.exists(path):
+        return path
+    if name in OWN_MODELS:
+        import models as own  # bench/models.py
+        return own.export(name, work)
+    import export_zoo
+    exported = export_zoo.export(name, 13, work)
+    os.replace(exported, path)
+    return path
+
+
+def graph_flops(path):
+    model = shape_inference.infer_shapes(onnx.load(path))
+    shapes = {}
+    for v in list(model.graph.value_info) + list(model.graph.input) + list(model.graph.output):
+        shapes[v.name] = [d.dim_value for d in v.type.tensor_type.shape.dim]
+    for t in model.graph.initializer:
+        shapes[t.name] = list(t.dims)
+    macs = 0
+    for node in model.graph.node:
+        out = shapes.get(node.output[0])
+        if not out:
+            continue
+        if node.op_type == "Conv":
+            w = shapes[node.input[1]]
+            macs += math.prod(out) * math.prod(w[1:])
+        elif node.op_type in ("Gemm", "MatMul"):
+            a = shapes[node.input[0]]
+            trans_a = any(x.name == "transA" and x.i for x in node.attribute)
+            macs += math.prod(out) * (a[0] if trans_a else a[-1])
+    return 2 * macs
+
+
+def median_ms(output):
+    return float(re.search(r"median ([0-9.]+) ms", output).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bin", required=True)
+    parser.add_argument("--models", default=",".join(ZOO_MODELS + OWN_MODELS))
+    parser.add_argument("--threads", default="1,2")
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--work", default="/tmp/lwcc-bench")
+    args = parser.parse_args()
+    os.makedirs(args.work, exist_ok=True)
+    threads = [int(t) for t in args.threads.split(",")]
+
+    peak_exe = os.path.join(args.work, "fma_peak")
+    run(["clang-22", "-O3", "-march=native", "-ffp-contract=fast", "-pthread",
+         os.path.join(ROOT, "bench", "fma_peak.c"), "-o", peak_exe])
+    peaks = {t: float(re.search(r"([0-9.]+) GFLOP/s", run([peak_exe, str(t)])).group(1))
+             for t in threads}
+    for t in threads:
+        print(f"measured FMA peak, {t} thread(s): {peaks[t]:.1f} GFLOP/s")
+
+    print(f"\n{'model':22} {'thr':>3} {'lwcc ms':>9} {'ORT ms':>9} {'ratio':>6} "
+          f"{'GFLOP/s':>8} {'% peak':>7} {'compile s':>9}")
+    ratios = {t: [] for t in threads}
+    for name in args.models.split(","):
+        try:
+            path = export(name, args.work)
+            flops = graph_flops(path)
+            lib = os.path.join(args.work, name + ".so")
+            start = time.monotonic()
+            run([os.path.join(args.bin, "lwcc"), path, "-O3", "-o", lib])
+            compile_s = time.monotonic() - start
+            shape = [d.dim_value for d in onnx.load(path).graph.input[0].type.tensor_type.shape.dim]
+            x = os.path.join(args.work, name + ".input.npy")
+            np.save(x, np.random.default_rng(0).uniform(-1, 1, shape).astype(np.float32))
+            for t in threads:
+                ours = median_ms(run([os.path.join(args.bin, "lwcc-run"), lib, "--input", x,
+                                      "--bench", str(args.runs), "--threads", str(t)]))
+                theirs = median_ms(run(["node", os.path.join(ROOT, "scripts", "ort_run.js"),
+                                        path, os.path.join(args.work, name + ".ort"),
+                                        "--threads", str(t), "--bench", str(args.runs), x]))
+                gflops = flops / (ours * 1e-3) / 1e9
+                ratios[t].append(ours / theirs)
+                print(f"{name:22} {t:3} {ours:9.2f} {theirs:9.2f} {ours / theirs:6.2f} "
+                      f"{gflops:8.1f} {100 * gflops / peaks[t]:6.1f}% {compile_s:9.1f}",
+                      flush=True)
+        except Exception as e:  # one broken model must not hide the others
+            print(f"{name:22} error: {str(e).strip().splitlines()[0][:120]}", flush=True)
+    for t in threads:
+        if ratios[t]:
+            gm = math.exp(sum(math.log(r) for r in ratios[t]) / len(ratios[t]))
+            print(f"geometric mean lwcc/ORT, {t} thread(s): {gm:.2f} over {len(ratios[t])} models")
+
+
+if __name__ == "__main__":
+    main()
