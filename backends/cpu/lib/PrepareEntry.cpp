@@ -1,11 +1,16 @@
-//===- PrepareEntry.cpp - read-only model inputs --------------------------===//
+//===- PrepareEntry.cpp - the entry function's boundary -------------------===//
 //
 // Marks the arguments of public functions non-writable so bufferisation
-// copies instead of computing in place in the caller's input buffers.
+// copies instead of computing in place in the caller's input buffers, gives
+// every output its own buffer, and passes multi-dimensional zero-size
+// tensors as rank-1 empty ones.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lwcc/Backend/CPU/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 namespace lwcc::cpu {
 #define GEN_PASS_DEF_PREPAREENTRYPASS
@@ -16,11 +21,73 @@ using namespace mlir;
 
 namespace {
 
+/// The rank-1 form a zero-size tensor of rank > 1 crosses the entry in, or
+/// null when `type` crosses as it is.
+RankedTensorType flatEmptyType(Type type) {
+  auto tensor = llvm::dyn_cast<RankedTensorType>(type);
+  if (!tensor || !tensor.hasStaticShape() || tensor.getRank() < 2 ||
+      tensor.getNumElements() != 0)
+    return nullptr;
+  return RankedTensorType::get({0}, tensor.getElementType());
+}
+
+SmallVector<ReassociationIndices> allInOne(int64_t rank) {
+  return {llvm::to_vector(llvm::seq<int64_t>(0, rank))};
+}
+
+void flattenEmptyBoundaries(func::FuncOp func) {
+  OpBuilder b(func.getContext());
+  Block &entry = func.front();
+  b.setInsertionPointToStart(&entry);
+  for (BlockArgument arg : entry.getArguments()) {
+    RankedTensorType flat = flatEmptyType(arg.getType());
+    if (!flat)
+      continue;
+    auto original = llvm::cast<RankedTensorType>(arg.getType());
+    arg.setType(flat);
+    auto expanded = tensor::ExpandShapeOp::create(b, func.getLoc(), original, arg,
+                                                  allInOne(original.getRank()));
+    arg.replaceAllUsesExcept(expanded, expanded);
+  }
+  func.walk([&](func::ReturnOp ret) {
+    b.setInsertionPoint(ret);
+    for (OpOperand &operand : ret->getOpOperands())
+      if (RankedTensorType flat = flatEmptyType(operand.get().getType()))
+        operand.set(tensor::CollapseShapeOp::create(
+            b, ret.getLoc(), flat, operand.get(),
+            allInOne(llvm::cast<RankedTensorType>(operand.get().getType()).getRank())));
+  });
+  SmallVector<Type> results;
+  for (Type t : func.getFunctionType().getResults())
+    results.push_back(flatEmptyType(t) ? Type(flatEmptyType(t)) : t);
+  func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(), results));
+}
+
+/// Each output gets its own buffer: a value returned twice is copied, since
+/// buffer-results-to-out-params cannot write one buffer to two out-params.
+void distinctResults(func::FuncOp func) {
+  func.walk([](func::ReturnOp ret) {
+    OpBuilder b(ret);
+    llvm::SmallPtrSet<Value, 8> seen;
+    for (OpOperand &operand : ret->getOpOperands()) {
+      Value v = operand.get();
+      auto type = llvm::dyn_cast<RankedTensorType>(v.getType());
+      if (!type || seen.insert(v).second)
+        continue;
+      Value empty = tensor::EmptyOp::create(b, ret.getLoc(), type.getShape(),
+                                            type.getElementType());
+      operand.set(linalg::CopyOp::create(b, ret.getLoc(), v, empty).getResult(0));
+    }
+  });
+}
+
 struct PrepareEntryPass : lwcc::cpu::impl::PrepareEntryPassBase<PrepareEntryPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal() || !func.isPublic())
       return;
+    flattenEmptyBoundaries(func);
+    distinctResults(func);
     Builder b(&getContext());
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
       if (llvm::isa<TensorType>(func.getArgument(i).getType()))

@@ -27,6 +27,8 @@ struct LowerConcat : OpRewritePattern<ConcatOp> {
     SmallVector<OpFoldResult> strides(type.getRank(), rewriter.getIndexAttr(1));
     for (Value input : op.getInputs()) {
       auto inType = llvm::cast<RankedTensorType>(input.getType());
+      if (inType.getNumElements() == 0)
+        continue; // contributes nothing
       SmallVector<OpFoldResult> offsets(type.getRank(), rewriter.getIndexAttr(0));
       offsets[axis] = rewriter.getIndexAttr(offset);
       result = tensor::InsertSliceOp::create(
@@ -41,6 +43,10 @@ struct LowerConcat : OpRewritePattern<ConcatOp> {
 
 Value extractSlice(OpBuilder &b, Location loc, Value input, RankedTensorType type,
                    ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  // An empty slice reads nothing (and its offset may equal the dim size,
+  // which tensor.extract_slice rejects).
+  if (type.getNumElements() == 0)
+    return emptyTensor(b, loc, type);
   return tensor::ExtractSliceOp::create(
       b, loc, type, input, ValueRange{}, ValueRange{}, ValueRange{},
       b.getDenseI64ArrayAttr(offsets), b.getDenseI64ArrayAttr(type.getShape()),

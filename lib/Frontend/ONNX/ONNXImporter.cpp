@@ -134,10 +134,8 @@ GraphImporter::convertValueInfo(const onnx::ValueInfoProto &info) {
     }
   }
   for (int64_t d : shape) {
-    if (d == 0)
-      return fail() << "zero-size tensors are not supported";
     if (d < 0 || d > kMaxDim)
-      return fail() << "dimension " << d << " is not a positive size";
+      return fail() << "dimension " << d << " is not a valid size";
   }
   auto type = RankedTensorType::get(shape, elt);
   if (!boundedElementCount(type))
@@ -393,11 +391,6 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node, size_t inde
       return nodeError() << "output " << i << " ('" << out
                          << "') is not supported by lwcc";
     auto type = llvm::cast<ShapedType>(v.getType());
-    // Empty constants (Resize's roi) are fine; empty computed tensors are not.
-    if (llvm::is_contained(type.getShape(), 0) &&
-        !matchPattern(v, m_Constant()))
-      return nodeError() << "output '" << out << "' would be " << type
-                         << ": zero-size tensors are not supported";
     if (!boundedElementCount(type))
       return nodeError() << "output '" << out << "' would be " << type
                          << ", an absurd size for a CNN tensor";

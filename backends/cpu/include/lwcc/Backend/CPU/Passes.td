@@ -15,8 +15,17 @@ def PrepareEntryPass : Pass<"lwcc-cpu-prepare-entry", "::mlir::func::FuncOp"> {
     The caller owns the input buffers and may reuse them, so one-shot
     bufferisation must never write into a function argument: every argument
     of a public function gets `bufferization.writable = false`.
+
+    A value returned as two outputs is copied so each output has its own
+    buffer (buffer-results-to-out-params needs distinct results).
+
+    A zero-size tensor of rank > 1 (e.g. `tensor<20x0x5xf32>`) crosses the
+    entry as `tensor<0xf32>`, reshaped inside: MLIR's bare-pointer calling
+    convention cannot describe a multi-dimensional memref with no elements.
   }];
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::linalg::LinalgDialect"];
 }
 
 def PlanArenaPass : Pass<"lwcc-plan-arena", "::mlir::func::FuncOp"> {
