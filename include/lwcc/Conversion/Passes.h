@@ -40,6 +40,10 @@ void populateLowerTensorPatterns(mlir::RewritePatternSet &patterns);
 /// Quantised ops to integer arithmetic on storage types (see LowerQuant.cpp).
 void populateLowerQuantPatterns(mlir::RewritePatternSet &patterns);
 
+/// Whether `op` is a convolution or matmul the quantised lowering turns into
+/// i32 accumulation.
+bool isQuantizedContraction(mlir::Operation *op);
+
 /// Whether `op` only moves elements, so it can carry quantised tensors.
 bool isQuantizedMovement(mlir::Operation *op);
 

@@ -29,10 +29,6 @@ bool isQuantized(Type type) {
   return shaped && llvm::isa<quant::QuantizedType>(shaped.getElementType());
 }
 
-bool isQuantizedContraction(Operation *op) {
-  return isa<Conv2DOp, DepthwiseConv2DOp, PointwiseConv2DOp, DenseOp, MatMulOp>(op);
-}
-
 /// Why the lowering cannot handle `op`, or empty if it can.
 std::string unsupportedReason(Operation *op) {
   if (isa<FusedOp, YieldOp>(op))
@@ -40,10 +36,10 @@ std::string unsupportedReason(Operation *op) {
   bool quantised = llvm::any_of(op->getOperandTypes(), isQuantized) ||
                    llvm::any_of(op->getResultTypes(), isQuantized);
   if (quantised && !isa<QuantizeOp, DequantizeOp, RequantizeOp>(op) &&
-      !isQuantizedContraction(op) && !lwcc::isQuantizedMovement(op))
+      !lwcc::isQuantizedContraction(op) && !lwcc::isQuantizedMovement(op))
     return "quantised tensors are only lowered through quantize, dequantize, "
            "requantize, convolutions, dense/matmul and data movement; dequantize first";
-  if (quantised && isQuantizedContraction(op)) {
+  if (quantised && lwcc::isQuantizedContraction(op)) {
     auto act = op->getAttrOfType<ActivationAttr>("act");
     if (act && act.getValue() != Activation::none)
       return "a fused activation on a quantised accumulator is not supported";

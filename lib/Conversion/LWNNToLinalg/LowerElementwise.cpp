@@ -153,8 +153,42 @@ struct LowerBinary : OpRewritePattern<OpTy> {
   }
 };
 
+/// Scalar conversion between the element types lwnn graphs carry; the
+/// flags say whether the integer source or result is unsigned.
 Value convertScalar(OpBuilder &b, Location loc, Value x, Type to, bool fromUnsigned,
-                    bool toUnsigned);
+                    bool toUnsigned) {
+  Type from = x.getType();
+  if (from == to)
+    return x;
+  auto fromInt = llvm::dyn_cast<IntegerType>(from);
+  auto toInt = llvm::dyn_cast<IntegerType>(to);
+  auto fromFloat = llvm::dyn_cast<FloatType>(from);
+  auto toFloat = llvm::dyn_cast<FloatType>(to);
+  if (fromFloat && toFloat)
+    return fromFloat.getWidth() < toFloat.getWidth()
+               ? Value(arith::ExtFOp::create(b, loc, to, x))
+               : Value(arith::TruncFOp::create(b, loc, to, x));
+  bool zeroExtend = fromInt && (fromInt.getWidth() == 1 || fromUnsigned);
+  if (fromInt && toFloat)
+    return zeroExtend ? Value(arith::UIToFPOp::create(b, loc, to, x))
+                      : Value(arith::SIToFPOp::create(b, loc, to, x));
+  if (fromFloat && toInt) {
+    if (toInt.getWidth() == 1)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
+                                   scalarConstant(b, loc, from, 0.0));
+    return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
+                      : Value(arith::FPToSIOp::create(b, loc, to, x));
+  }
+  if (toInt.getWidth() == 1)
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
+                                 scalarConstant(b, loc, from, 0.0));
+  if (fromInt.getWidth() < toInt.getWidth())
+    return zeroExtend ? Value(arith::ExtUIOp::create(b, loc, to, x))
+                      : Value(arith::ExtSIOp::create(b, loc, to, x));
+  if (fromInt.getWidth() == toInt.getWidth())
+    return x;
+  return arith::TruncIOp::create(b, loc, to, x);
+}
 
 /// x^e for integers by repeated squaring over the exponent's bits; a
 /// negative exponent gives 1/x^|e| truncated (0 unless x is 1 or -1).
@@ -256,43 +290,6 @@ struct LowerBatchNorm : OpRewritePattern<BatchNormOp> {
     return success();
   }
 };
-
-/// Scalar conversion between the element types lwnn graphs carry; the
-/// flags say whether the integer source or result is unsigned.
-Value convertScalar(OpBuilder &b, Location loc, Value x, Type to, bool fromUnsigned,
-                    bool toUnsigned) {
-  Type from = x.getType();
-  if (from == to)
-    return x;
-  auto fromInt = llvm::dyn_cast<IntegerType>(from);
-  auto toInt = llvm::dyn_cast<IntegerType>(to);
-  auto fromFloat = llvm::dyn_cast<FloatType>(from);
-  auto toFloat = llvm::dyn_cast<FloatType>(to);
-  if (fromFloat && toFloat)
-    return fromFloat.getWidth() < toFloat.getWidth()
-               ? Value(arith::ExtFOp::create(b, loc, to, x))
-               : Value(arith::TruncFOp::create(b, loc, to, x));
-  bool zeroExtend = fromInt && (fromInt.getWidth() == 1 || fromUnsigned);
-  if (fromInt && toFloat)
-    return zeroExtend ? Value(arith::UIToFPOp::create(b, loc, to, x))
-                      : Value(arith::SIToFPOp::create(b, loc, to, x));
-  if (fromFloat && toInt) {
-    if (toInt.getWidth() == 1)
-      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x,
-                                   scalarConstant(b, loc, from, 0.0));
-    return toUnsigned ? Value(arith::FPToUIOp::create(b, loc, to, x))
-                      : Value(arith::FPToSIOp::create(b, loc, to, x));
-  }
-  if (toInt.getWidth() == 1)
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x,
-                                 scalarConstant(b, loc, from, 0.0));
-  if (fromInt.getWidth() < toInt.getWidth())
-    return zeroExtend ? Value(arith::ExtUIOp::create(b, loc, to, x))
-                      : Value(arith::ExtSIOp::create(b, loc, to, x));
-  if (fromInt.getWidth() == toInt.getWidth())
-    return x;
-  return arith::TruncIOp::create(b, loc, to, x);
-}
 
 struct LowerCast : OpRewritePattern<CastOp> {
   using OpRewritePattern::OpRewritePattern;

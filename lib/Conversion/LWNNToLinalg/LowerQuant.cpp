@@ -325,6 +325,10 @@ struct LowerQuantizedMovement : RewritePattern {
 
 } // namespace
 
+bool lwcc::isQuantizedContraction(Operation *op) {
+  return isa<Conv2DOp, DepthwiseConv2DOp, PointwiseConv2DOp, DenseOp, MatMulOp>(op);
+}
+
 bool lwcc::isQuantizedMovement(Operation *op) {
   return isa<ReshapeOp, TransposeOp, SliceOp, SplitOp, ConcatOp, ChannelShuffleOp,
              BroadcastOp, GatherOp>(op);

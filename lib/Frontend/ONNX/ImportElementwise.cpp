@@ -50,6 +50,8 @@ static FailureOr<Value> binaryRhs(NodeContext &ctx) {
   return reshapeTo(ctx, rhs, shape);
 }
 
+/// add/sub/mul/div/pow. Pow's exponent may have another element type than
+/// the base; lwnn.pow takes it as it is. Add carries a (none) activation.
 template <typename OpTy>
 static LogicalResult convertBinary(NodeContext &ctx) {
   if (!ctx.hasInput(0) || !ctx.hasInput(1))
@@ -57,28 +59,10 @@ static LogicalResult convertBinary(NodeContext &ctx) {
   FailureOr<Value> rhs = binaryRhs(ctx);
   if (failed(rhs))
     return failure();
-  return ctx.emitResult<OpTy>(ctx.input(0), *rhs);
-}
-
-static LogicalResult convertAdd(NodeContext &ctx) {
-  if (!ctx.hasInput(0) || !ctx.hasInput(1))
-    return ctx.fail("expects two inputs");
-  FailureOr<Value> rhs = binaryRhs(ctx);
-  if (failed(rhs))
-    return failure();
-  return ctx.emitResult<AddOp>(ctx.input(0), *rhs, Activation::none, nullptr);
-}
-
-/// Pow's exponent may have another element type than the base; lwnn.pow
-/// takes it as it is.
-static LogicalResult convertPow(NodeContext &ctx) {
-  RankedTensorType base = ctx.inputType(0), exponent = ctx.inputType(1);
-  if (!base || !exponent)
-    return ctx.fail("expects two inputs");
-  FailureOr<Value> rhs = binaryRhs(ctx);
-  if (failed(rhs))
-    return failure();
-  return ctx.emitResult<PowOp>(ctx.input(0), *rhs);
+  if constexpr (std::is_same_v<OpTy, AddOp>)
+    return ctx.emitResult<AddOp>(ctx.input(0), *rhs, Activation::none, nullptr);
+  else
+    return ctx.emitResult<OpTy>(ctx.input(0), *rhs);
 }
 
 static LogicalResult convertClip(NodeContext &ctx) {
@@ -158,11 +142,11 @@ void addElementwiseConverters(ConverterTable &table) {
   table.add("HardSigmoid", 1, kMaxOpset, convertHardSigmoid);
   table.add("LeakyRelu", 1, kMaxOpset, convertLeakyRelu);
   table.add("PRelu", 1, kMaxOpset, convertPRelu);
-  table.add("Add", 1, kMaxOpset, convertAdd);
+  table.add("Add", 1, kMaxOpset, convertBinary<AddOp>);
   table.add("Sub", 1, kMaxOpset, convertBinary<SubOp>);
   table.add("Mul", 1, kMaxOpset, convertBinary<MulOp>);
   table.add("Div", 1, kMaxOpset, convertBinary<DivOp>);
-  table.add("Pow", 1, kMaxOpset, convertPow);
+  table.add("Pow", 1, kMaxOpset, convertBinary<PowOp>);
 }
 
 } // namespace lwcc::onnx_import
