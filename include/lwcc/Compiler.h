@@ -34,6 +34,10 @@ struct CompileOptions {
   /// Graph inputs replaced by constants from TensorProto (.pb) files.
   std::vector<std::pair<std::string, std::string>> frozenInputs;
   bool raiseIdioms = true;
+  /// Run batch-1 convolutions as GEMMs on the CPU.
+  bool convToGemm = true;
+  /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.
+  bool vectorKernels = true;
   /// Print the IR after every pass to stderr (a debugging aid).
   bool printIRAfterAll = false;
   /// Print locations (ONNX node names) in MLIR output.

@@ -111,7 +111,15 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
     pm.enableIRPrinting([](Pass *, Operation *) { return false; },
                         [](Pass *, Operation *) { return true; }, true, false);
   }
-  cpu::buildCPULoweringPipeline(pm, cpu::CPUPipelineOptions());
+  auto registers = cpu::vectorRegisterFile(*target);
+  if (!registers)
+    return fail(result, errorText(registers.takeError()));
+  cpu::CPUPipelineOptions pipeline;
+  pipeline.vectorBits = registers->bits;
+  pipeline.vectorRegisters = registers->count;
+  pipeline.convToGemm = options.convToGemm;
+  pipeline.vectorKernels = options.vectorKernels;
+  cpu::buildCPULoweringPipeline(pm, pipeline);
   if (failed(pm.run(module)))
     return fail(result, "lowering for the CPU failed");
 

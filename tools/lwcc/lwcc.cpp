@@ -60,6 +60,13 @@ static cl::opt<bool> debugLocations("debug-locations",
                                     cl::cat(lwccCategory));
 static cl::opt<bool> noRaise("no-raise-idioms", cl::desc("Keep exporter idioms as imported"),
                              cl::cat(lwccCategory));
+static cl::opt<bool> noConvToGemm("no-conv-to-gemm",
+                                  cl::desc("Keep convolutions as direct loops (no im2col + GEMM)"),
+                                  cl::cat(lwccCategory));
+static cl::opt<bool> noVectorKernels(
+    "no-vector-kernels",
+    cl::desc("Lower GEMMs and depthwise convolutions as plain loops, without lwcc's kernels"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> report("report",
                             cl::desc("Print the arena and weight sizes of the library"),
                             cl::cat(lwccCategory));
@@ -93,6 +100,8 @@ int main(int argc, char **argv) {
   options.defaultThreads = threads;
   options.emit = emit;
   options.raiseIdioms = !noRaise;
+  options.convToGemm = !noConvToGemm;
+  options.vectorKernels = !noVectorKernels;
   options.printIRAfterAll = printIRAfterAll;
   options.debugLocations = debugLocations;
   for (const std::string &spec : inputShapes) {

@@ -26,6 +26,10 @@ void buildCPUToLinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &optio
   fpm.addPass(createCanonicalizerPass());
   if (options.fuseElementwise)
     fpm.addPass(createLinalgElementwiseOpFusionPass());
+  // After fusion: its reshape propagation would turn the named GEMMs back
+  // into generics the kernels do not match.
+  if (options.convToGemm)
+    fpm.addPass(createConvToGemmPass());
   fpm.addPass(createCSEPass());
 }
 
@@ -45,14 +49,21 @@ void buildCPUBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
   pm.nest<func::FuncOp>().addPass(createPlanArenaPass());
 }
 
-void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &) {
+void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  if (options.vectorKernels) {
+    EmitKernelsPassOptions kernels;
+    kernels.vectorBits = options.vectorBits;
+    kernels.vectorRegisters = options.vectorRegisters;
+    fpm.addPass(createEmitKernelsPass(kernels));
+  }
   fpm.addPass(createLowerCopiesPass());
   fpm.addPass(createConvertLinalgToLoopsPass());
   fpm.addPass(createExpandMathPass());
   pm.addPass(createFlattenConstantsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());

@@ -3,8 +3,9 @@
 // RUN: lwcc-opt %s --lwcc-cpu-to-linalg --lwcc-cpu-bufferize | FileCheck %s --check-prefix=BUFFERS
 // RUN: lwcc-opt %s --lwcc-cpu-lower | FileCheck %s --check-prefix=LLVM
 
-// Conv, bias and relu6 epilogue; the two element-wise ops fuse into one.
-// LINALG: linalg.conv_2d_nchw_fchw
+// Conv (as im2col + GEMM), bias and relu6 epilogue; the two element-wise
+// ops fuse into one.
+// LINALG: linalg.matmul
 // LINALG-COUNT-1: linalg.generic {{.*}} ins(%{{.+}} : tensor<1x8x4x4xf32>)
 
 // Inputs are read-only, the result is written in place into the caller's
@@ -12,8 +13,10 @@
 // BUFFERS: func.func @main(%{{.+}}: memref<1x3x8x8xf32> {lwnn.name = "x"}, %{{.+}}: memref<1x8x4x4xf32> {lwnn.name = "y"}, %{{.+}}: memref<{{[0-9]+}}xi8> {lwcc.arena}) attributes {lwcc.arena_bytes = {{[0-9]+}} : i64}
 // BUFFERS-NOT: memref.alloc
 
-// Bare pointers in, nothing from libm out.
+// Bare pointers in, the GEMM kernel's vector multiply-adds, nothing from
+// libm out.
 // LLVM: llvm.func @main(%{{.+}}: !llvm.ptr{{.*}}, %{{.+}}: !llvm.ptr{{.*}}, %{{.+}}: !llvm.ptr
+// LLVM: llvm.intr.fmuladd({{.*}}) : (vector<8xf32>, vector<8xf32>, vector<8xf32>) -> vector<8xf32>
 // LLVM-NOT: llvm.call
 func.func @main(%x: tensor<1x3x8x8xf32> {lwnn.name = "x"}) -> (tensor<1x8x4x4xf32> {lwnn.name = "y"}) {
   %w = lwnn.constant dense<0.5> : tensor<8x3x3x3xf32>

@@ -19,6 +19,7 @@
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Verifier.h"
 #include "llvm/Linker/Linker.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -246,6 +247,20 @@ Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
     return createStringError("generated LLVM IR is invalid: " + verifyErrors);
   optimise(*llvmModule, **tm, target.optLevel);
   return std::move(llvmModule);
+}
+
+Expected<VectorRegisterFile> vectorRegisterFile(const TargetOptions &target) {
+  if (target.arch == "aarch64")
+    return VectorRegisterFile{128, 32};
+  auto tm = createTargetMachine(target);
+  if (!tm)
+    return tm.takeError();
+  const MCSubtargetInfo *info = (*tm)->getMCSubtargetInfo();
+  if (info->checkFeatures("+avx512f"))
+    return VectorRegisterFile{512, 32};
+  if (info->checkFeatures("+avx"))
+    return VectorRegisterFile{256, 16};
+  return VectorRegisterFile{128, 16};
 }
 
 Expected<std::string> emitMachineCode(Module &module, const TargetOptions &target,

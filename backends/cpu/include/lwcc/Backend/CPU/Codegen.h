@@ -36,6 +36,16 @@ struct TargetOptions {
 llvm::Expected<TargetOptions> resolveTarget(llvm::StringRef name, llvm::StringRef cpu,
                                             int optLevel);
 
+/// The target's vector register file, as the kernels size their blocks.
+struct VectorRegisterFile {
+  int64_t bits = 128;
+  int64_t count = 16;
+};
+
+/// Reads the register file off the target's CPU and features: AVX-512 512
+/// bits x 32, AVX/AVX2 256 x 16, SSE 128 x 16, NEON 128 x 32.
+llvm::Expected<VectorRegisterFile> vectorRegisterFile(const TargetOptions &target);
+
 /// One model input or output as the ABI describes it.
 struct TensorSignature {
   std::string name;

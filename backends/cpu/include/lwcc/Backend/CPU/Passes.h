@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -30,6 +32,13 @@ namespace lwcc::cpu {
 struct CPUPipelineOptions {
   /// Fuse chains of element-wise linalg ops before bufferisation.
   bool fuseElementwise = true;
+  /// Run batch-1 convolutions as GEMMs (lwcc-cpu-conv-to-gemm).
+  bool convToGemm = true;
+  /// Replace GEMMs and depthwise convolutions with vector kernels
+  /// (lwcc-cpu-emit-kernels), sized for this register file.
+  bool vectorKernels = true;
+  int64_t vectorBits = 256;
+  int64_t vectorRegisters = 16;
 };
 
 /// lwnn -> linalg on tensors (lwcc-cpu-to-linalg).

@@ -85,4 +85,45 @@ def ExpandMathPass : Pass<"lwcc-cpu-expand-math", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
+  let summary = "Batch-1 convolutions as matrix products (im2col where needed)";
+  let description = [{
+    `linalg.conv_2d_nchw_fchw` on a batch-1 float tensor becomes
+    `linalg.matmul` of the filter viewed as [O, C*KH*KW] and a column matrix
+    [C*KH*KW, OH*OW], accumulating into the output viewed as [O, OH*OW]. A
+    1x1 stride-1 convolution uses its input as the column matrix; any other
+    window gets an im2col copy (`linalg.generic`) that applies stride and
+    dilation. The grouped form becomes `linalg.batch_matmul`, one product per
+    group. The products then run on `lwcc-cpu-emit-kernels`' GEMM kernel.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+}
+
+def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Register-blocked vector kernels for GEMMs and depthwise convolutions";
+  let description = [{
+    Replaces static-shaped float `linalg.matmul`, `linalg.batch_matmul` and
+    `linalg.depthwise_conv_2d_nchw_chw` on memrefs with loop nests of vector
+    operations sized for the target: the GEMM keeps an MR x NR block of C in
+    vector registers while it walks K (one broadcast of A and one load of B
+    per multiply-add), columns outer so a K x NR panel of B stays in L1; the
+    depthwise kernel keeps a row segment of outputs in registers across the
+    KH x KW taps, stride 2 by de-interleaving shuffles. Ragged edges use
+    narrower vectors (powers of two down to one lane), never masks or reads
+    past a buffer. Everything else is left to the loop lowering.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "256",
+           "Width of the target's vector registers in bits (128 NEON, 256 AVX2, 512 AVX-512)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", "16",
+           "Number of vector registers (16 AVX2, 32 NEON and AVX-512)">
+  ];
+  let statistics = [
+    Statistic<"numGemms", "num-gemms", "GEMMs given the register-blocked kernel">,
+    Statistic<"numDepthwise", "num-depthwise", "Depthwise convolutions given the vector kernel">
+  ];
+}
+
 #endif // LWCC_BACKEND_CPU_PASSES_TD

@@ -1,0 +1,148 @@
+//===- ConvToGemm.cpp - batch-1 convolutions as matrix products -----------===//
+//
+// A batch-1 NCHW convolution is W[O, C*KH*KW] x col[C*KH*KW, OH*OW]. A 1x1
+// stride-1 convolution needs no col: the input viewed as [C, H*W] already is
+// it. Otherwise an im2col copy gathers each output pixel's receptive field
+// (stride, dilation and the already-applied padding included), so every
+// dense convolution runs on one register-blocked GEMM kernel. Grouped
+// convolutions become one product per group (linalg.batch_matmul).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lwcc/Backend/CPU/Passes.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace lwcc::cpu {
+#define GEN_PASS_DEF_CONVTOGEMMPASS
+#include "lwcc/Backend/CPU/Passes.h.inc"
+} // namespace lwcc::cpu
+
+using namespace mlir;
+
+namespace {
+
+SmallVector<int64_t, 2> values(DenseIntElementsAttr attr) {
+  return llvm::to_vector<2>(attr.getValues<int64_t>());
+}
+
+/// The im2col copy of `input` ([1, G..., C, Hp, Wp], G optional) for a
+/// KHxKW window: [G..., C, KH, KW, OH, OW] collapsed to [G..., C*KH*KW, OH*OW].
+Value im2col(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw, int64_t oh,
+             int64_t ow, ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+  MLIRContext *ctx = b.getContext();
+  auto inType = llvm::cast<RankedTensorType>(input.getType());
+  int64_t rank = inType.getRank(); // 4 (plain) or 5 (grouped)
+  int64_t lead = rank - 3;         // dims before H, W that are not the batch: C or G, C
+  SmallVector<int64_t> shape(inType.getShape().slice(1, lead));
+  shape.append({kh, kw, oh, ow});
+  int64_t loops = shape.size();
+  auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> inExprs = {getAffineConstantExpr(0, ctx)};
+  for (int64_t i = 0; i < lead; ++i)
+    inExprs.push_back(dim(i));
+  inExprs.push_back(dim(lead + 2) * strides[0] + dim(lead) * dilations[0]);
+  inExprs.push_back(dim(lead + 3) * strides[1] + dim(lead + 1) * dilations[1]);
+  SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inExprs, ctx),
+                                 AffineMap::getMultiDimIdentityMap(loops, ctx)};
+  SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::parallel);
+  Value empty = tensor::EmptyOp::create(b, loc, shape, inType.getElementType());
+  auto copy = linalg::GenericOp::create(
+      b, loc, TypeRange{empty.getType()}, ValueRange{input}, ValueRange{empty}, maps,
+      iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(nb, nl, args[0]);
+      });
+  SmallVector<ReassociationIndices> groups;
+  for (int64_t i = 0; i + 1 < lead; ++i)
+    groups.push_back({i});
+  groups.push_back({lead - 1, lead, lead + 1});
+  groups.push_back({lead + 2, lead + 3});
+  return tensor::CollapseShapeOp::create(b, loc, copy.getResult(0), groups);
+}
+
+Value collapse(OpBuilder &b, Location loc, Value value,
+               ArrayRef<ReassociationIndices> groups) {
+  return tensor::CollapseShapeOp::create(b, loc, value, groups);
+}
+
+bool isBatchOneFloat(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.hasDynamicShape())
+    return false;
+  auto out = llvm::cast<RankedTensorType>(op.getDpsInits()[0].getType());
+  return out.getDimSize(0) == 1 && llvm::isa<FloatType>(out.getElementType());
+}
+
+struct ConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isBatchOneFloat(op))
+      return rewriter.notifyMatchFailure(op, "not a static batch-1 float convolution");
+    Location loc = op.getLoc();
+    Value input = op.getInputs()[0], filter = op.getInputs()[1], init = op.getOutputs()[0];
+    auto wType = llvm::cast<RankedTensorType>(filter.getType());
+    auto outType = llvm::cast<RankedTensorType>(init.getType());
+    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+    SmallVector<int64_t, 2> s = values(op.getStrides()), d = values(op.getDilations());
+    Value col;
+    auto inType = llvm::cast<RankedTensorType>(input.getType());
+    if (kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 && inType.getDimSize(2) == oh &&
+        inType.getDimSize(3) == ow)
+      col = collapse(rewriter, loc, input, {{0, 1}, {2, 3}});
+    else
+      col = im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
+    Value weights = collapse(rewriter, loc, filter, {{0}, {1, 2, 3}});
+    Value acc = collapse(rewriter, loc, init, {{0, 1}, {2, 3}});
+    Value product = linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
+                                             ValueRange{weights, col}, ValueRange{acc})
+                        .getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, outType, product, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+    return success();
+  }
+};
+
+struct GroupedConvToBatchMatmul : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::Conv2DNgchwGfchwOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isBatchOneFloat(op))
+      return rewriter.notifyMatchFailure(op, "not a static batch-1 float convolution");
+    Location loc = op.getLoc();
+    Value input = op.getInputs()[0], filter = op.getInputs()[1], init = op.getOutputs()[0];
+    auto wType = llvm::cast<RankedTensorType>(filter.getType()); // [G, F, C, KH, KW]
+    auto outType = llvm::cast<RankedTensorType>(init.getType()); // [1, G, F, OH, OW]
+    int64_t kh = wType.getDimSize(3), kw = wType.getDimSize(4);
+    int64_t oh = outType.getDimSize(3), ow = outType.getDimSize(4);
+    SmallVector<int64_t, 2> s = values(op.getStrides()), d = values(op.getDilations());
+    auto inType = llvm::cast<RankedTensorType>(input.getType());
+    Value col;
+    if (kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 && inType.getDimSize(3) == oh &&
+        inType.getDimSize(4) == ow)
+      col = collapse(rewriter, loc, input, {{0, 1}, {2}, {3, 4}});
+    else
+      col = im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
+    Value weights = collapse(rewriter, loc, filter, {{0}, {1}, {2, 3, 4}});
+    Value acc = collapse(rewriter, loc, init, {{0, 1}, {2}, {3, 4}});
+    Value product = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
+                                                  ValueRange{weights, col}, ValueRange{acc})
+                        .getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, outType, product, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3, 4}});
+    return success();
+  }
+};
+
+struct ConvToGemmPass : lwcc::cpu::impl::ConvToGemmPassBase<ConvToGemmPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ConvToMatmul, GroupedConvToBatchMatmul>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

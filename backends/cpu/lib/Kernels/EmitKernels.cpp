@@ -1,0 +1,52 @@
+//===- EmitKernels.cpp - the lwcc-cpu-emit-kernels pass -------------------===//
+//
+// Walks a bufferised function and gives each op a kernel exists for its
+// vector kernel; ops a kernel declines (dynamic shapes, non-f32, strided
+// rows) keep their linalg form and become loops later.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+#include "lwcc/Backend/CPU/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace lwcc::cpu {
+#define GEN_PASS_DEF_EMITKERNELSPASS
+#include "lwcc/Backend/CPU/Passes.h.inc"
+} // namespace lwcc::cpu
+
+using namespace mlir;
+using namespace lwcc::cpu;
+
+namespace {
+
+struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
+  using EmitKernelsPassBase::EmitKernelsPassBase;
+
+  void runOnOperation() override {
+    if (vectorBits < 32 || vectorBits % 32 != 0 || vectorRegisters < 8) {
+      getOperation().emitError("lwcc-cpu-emit-kernels: vector-bits must be a multiple of 32 "
+                               "and vector-registers at least 8");
+      return signalPassFailure();
+    }
+    VectorTarget target{vectorBits / 32, vectorRegisters};
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+                    linalg::DepthwiseConv2DNchwChwOp>(op.getOperation()))
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::LinalgOp op : ops) {
+      if (auto depthwise = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation())) {
+        if (succeeded(emitDepthwiseKernel(rewriter, depthwise, target)))
+          ++numDepthwise;
+      } else if (succeeded(emitGemmKernel(rewriter, op, target))) {
+        ++numGemms;
+      }
+    }
+  }
+};
+
+} // namespace

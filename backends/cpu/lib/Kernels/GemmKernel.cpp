@@ -1,0 +1,173 @@
+//===- GemmKernel.cpp - register-blocked C += A x B -----------------------===//
+//
+// C[M, N] += A[M, K] x B[K, N], row-major, optionally batched. An MR x NR
+// block of C lives in vector registers while k walks the whole of K: per k,
+// NR/lanes vector loads of B's row, MR broadcasts of A's column, MR*NR/lanes
+// fused multiply-adds. Column blocks are the outer loop so the K x NR panel
+// of B read by every row block stays in L1. MR and NR are chosen so the
+// accumulators, B's vectors and one broadcast fit the register file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+
+namespace lwcc::cpu {
+namespace {
+
+/// Rows of C and vectors per row of the register block.
+struct BlockShape {
+  int64_t rows;
+  int64_t vectors;
+};
+
+BlockShape chooseBlock(const VectorTarget &target) {
+  // rows * vectors accumulators + `vectors` B loads + one broadcast.
+  if (target.registers >= 32)
+    return {8, 3};
+  return {6, 2};
+}
+
+class GemmEmitter {
+public:
+  GemmEmitter(OpBuilder &b, Location loc, Value a, Value bMat, Value c, bool batched,
+              const VectorTarget &target)
+      : b(b), loc(loc), a(a), bMat(bMat), c(c), batched(batched), target(target),
+        block(chooseBlock(target)) {
+    ArrayRef<int64_t> cShape = llvm::cast<MemRefType>(c.getType()).getShape();
+    m = cShape[cShape.size() - 2];
+    n = cShape.back();
+    k = llvm::cast<MemRefType>(a.getType()).getShape().back();
+  }
+
+  void emit() {
+    if (!batched)
+      return emitMatrix(Value());
+    int64_t batches = llvm::cast<MemRefType>(c.getType()).getDimSize(0);
+    buildLoop(b, loc, 0, batches, 1, {}, [&](Value batch, ValueRange) {
+      emitMatrix(batch);
+      return SmallVector<Value>();
+    });
+  }
+
+private:
+  SmallVector<Value, 3> at(Value batch, Value row, Value col) {
+    if (batched)
+      return {batch, row, col};
+    return {row, col};
+  }
+
+  Value offset(Value base, int64_t delta) {
+    if (delta == 0)
+      return base;
+    return arith::AddIOp::create(b, loc, base, indexConstant(b, loc, delta));
+  }
+
+  void emitMatrix(Value batch) {
+    int64_t width = block.vectors * target.lanes;
+    int64_t nMain = n / width * width;
+    SmallVector<Chunk> full;
+    for (int64_t v = 0; v < block.vectors; ++v)
+      full.push_back({v * target.lanes, target.lanes});
+    if (nMain > 0)
+      buildLoop(b, loc, 0, nMain, width, {}, [&](Value n0, ValueRange) {
+        emitRowBlocks(batch, n0, full);
+        return SmallVector<Value>();
+      });
+    Value zero = indexConstant(b, loc, 0);
+    for (const auto &strip :
+         intoStrips(splitColumns(nMain, n, target.lanes), block.vectors))
+      emitRowBlocks(batch, zero, strip);
+  }
+
+  void emitRowBlocks(Value batch, Value n0, ArrayRef<Chunk> strip) {
+    int64_t mMain = m / block.rows * block.rows;
+    if (mMain > 0)
+      buildLoop(b, loc, 0, mMain, block.rows, {}, [&](Value m0, ValueRange) {
+        emitTile(batch, m0, block.rows, n0, strip);
+        return SmallVector<Value>();
+      });
+    if (m > mMain)
+      emitTile(batch, indexConstant(b, loc, mMain), m - mMain, n0, strip);
+  }
+
+  /// C[m0 .. m0+rows, n0 + strip] += A[m0 .., :] x B[:, n0 + strip].
+  void emitTile(Value batch, Value m0, int64_t rows, Value n0, ArrayRef<Chunk> strip) {
+    Type f32 = b.getF32Type();
+    SmallVector<Value> rowIdx, colIdx;
+    SmallVector<VectorType> types;
+    for (int64_t i = 0; i < rows; ++i)
+      rowIdx.push_back(offset(m0, i));
+    for (const Chunk &chunk : strip) {
+      colIdx.push_back(offset(n0, chunk.offset));
+      types.push_back(VectorType::get({chunk.width}, f32));
+    }
+    int64_t cols = strip.size();
+    SmallVector<Value> accs;
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        accs.push_back(
+            vector::LoadOp::create(b, loc, types[j], c, at(batch, rowIdx[i], colIdx[j])));
+    SmallVector<Value> sums =
+        buildLoop(b, loc, 0, k, 1, accs, [&](Value kk, ValueRange iter) {
+          SmallVector<Value> bRow, next;
+          for (int64_t j = 0; j < cols; ++j)
+            bRow.push_back(
+                vector::LoadOp::create(b, loc, types[j], bMat, at(batch, kk, colIdx[j])));
+          for (int64_t i = 0; i < rows; ++i) {
+            Value scalar = memref::LoadOp::create(b, loc, a, at(batch, rowIdx[i], kk));
+            for (int64_t j = 0; j < cols; ++j) {
+              Value splat = vector::BroadcastOp::create(b, loc, types[j], scalar);
+              next.push_back(
+                  vector::FMAOp::create(b, loc, splat, bRow[j], iter[i * cols + j]));
+            }
+          }
+          return next;
+        });
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        vector::StoreOp::create(b, loc, sums[i * cols + j], c,
+                                at(batch, rowIdx[i], colIdx[j]));
+  }
+
+  OpBuilder &b;
+  Location loc;
+  Value a, bMat, c;
+  bool batched;
+  const VectorTarget &target;
+  BlockShape block;
+  int64_t m = 0, n = 0, k = 0;
+};
+
+bool hasDefaultMaps(linalg::LinalgOp op) {
+  if (auto matmul = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation()))
+    return linalg::MatmulOp::isDefaultIndexingMaps(matmul.getIndexingMaps());
+  if (auto batch = llvm::dyn_cast<linalg::BatchMatmulOp>(op.getOperation()))
+    return linalg::BatchMatmulOp::isDefaultIndexingMaps(batch.getIndexingMaps());
+  return false;
+}
+
+} // namespace
+
+LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
+                             const VectorTarget &target) {
+  if (!op.hasPureBufferSemantics() || !hasDefaultMaps(op))
+    return failure();
+  Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1], c = op.getDpsInits()[0];
+  if (!isVectorAddressable(a) || !isVectorAddressable(bMat) || !isVectorAddressable(c))
+    return failure();
+  rewriter.setInsertionPoint(op);
+  GemmEmitter(rewriter, op.getLoc(), a, bMat, c,
+              llvm::isa<linalg::BatchMatmulOp>(op.getOperation()), target)
+      .emit();
+  rewriter.eraseOp(op);
+  return success();
+}
+
+} // namespace lwcc::cpu

@@ -1,0 +1,68 @@
+"""Writes small convolution models whose shapes hit the edges of lwcc's CPU
+kernels, for the zoo-vs-ONNX Runtime check (models/check_zoo.py).
+
+    python3 models/export_kernel_cases.py OUT_DIR
+
+Ragged widths (narrower tail vectors), rows and channels that are not a
+multiple of the register block, strides 2 (de-interleaving loads near the
+end of the padded row), dilation, asymmetric and 5x5 windows, grouped and
+strided 1x1 convolutions. Weights are seeded random numbers.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+RNG = np.random.default_rng(11)
+
+# name: (input shape [N, C, H, W], out channels, kernel, stride, pads, dilation, groups)
+CASES = {
+    "k_dw3_s1_ragged": ([1, 8, 13, 13], 8, 3, 1, [1, 1, 1, 1], 1, 8),
+    "k_dw3_s2": ([1, 8, 17, 17], 8, 3, 2, [1, 1, 1, 1], 1, 8),
+    "k_dw3_s2_even": ([1, 6, 56, 56], 6, 3, 2, [0, 0, 1, 1], 1, 6),
+    "k_dw5_s2": ([1, 4, 15, 15], 4, 5, 2, [2, 2, 2, 2], 1, 4),
+    "k_dw3_dilated": ([1, 4, 11, 40], 4, 3, 1, [2, 2, 2, 2], 2, 4),
+    "k_stem_s2": ([1, 3, 19, 19], 13, 3, 2, [1, 1, 1, 1], 1, 1),
+    "k_pointwise": ([1, 37, 7, 7], 29, 1, 1, [0, 0, 0, 0], 1, 1),
+    "k_pointwise_wide": ([1, 24, 28, 28], 30, 1, 1, [0, 0, 0, 0], 1, 1),
+    "k_grouped": ([1, 16, 9, 9], 8, 3, 1, [1, 1, 1, 1], 1, 4),
+    "k_1x1_s2": ([1, 8, 10, 10], 12, 1, 2, [0, 0, 0, 0], 1, 1),
+    "k_conv5_dilated": ([1, 6, 12, 12], 7, 5, 1, [4, 4, 4, 4], 2, 1),
+}
+
+
+def output_shape(shape, out_channels, kernel, stride, pads, dilation):
+    extent = dilation * (kernel - 1) + 1
+    return [shape[0], out_channels] + [
+        (shape[2 + i] + pads[i] + pads[i + 2] - extent) // stride + 1 for i in range(2)]
+
+
+def model(name, shape, out_channels, kernel, stride, pads, dilation, groups):
+    c = shape[1]
+    w = RNG.uniform(-1, 1, (out_channels, c // groups, kernel, kernel)).astype(np.float32)
+    b = RNG.uniform(-1, 1, (out_channels,)).astype(np.float32)
+    conv = helper.make_node("Conv", ["x", "w", "b"], ["y"], name="conv", kernel_shape=[kernel] * 2,
+                            strides=[stride] * 2, pads=pads, dilations=[dilation] * 2,
+                            group=groups)
+    graph = helper.make_graph(
+        [conv], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, output_shape(shape, out_channels, kernel, stride, pads, dilation))],
+        [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for name, spec in CASES.items():
+        onnx.save(model(name, *spec), os.path.join(out, name + ".onnx"))
+        print(name)
+
+
+if __name__ == "__main__":
+    main()
