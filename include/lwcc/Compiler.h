@@ -34,6 +34,13 @@ struct CompileOptions {
   /// Graph inputs replaced by constants from TensorProto (.pb) files.
   std::vector<std::pair<std::string, std::string>> frozenInputs;
   bool raiseIdioms = true;
+  /// Graph optimisations (lwnn-fold-batch-norm, lwnn-reparameterize,
+  /// lwnn-fuse-activations), run before lowering.
+  bool foldBatchNorm = true;
+  bool reparameterize = true;
+  bool fuseActivations = true;
+  /// Report what each pass changed (CompileResult::passReport).
+  bool passStatistics = false;
   /// Run batch-1 convolutions as GEMMs on the CPU.
   bool convToGemm = true;
   /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.
@@ -67,6 +74,9 @@ struct CompileResult {
   /// Activation arena of one context and constant data, in bytes.
   uint64_t arenaBytes = 0;
   uint64_t weightBytes = 0;
+  /// With CompileOptions::passStatistics: per pass, how the count of each op
+  /// kind changed (`lwnn-reparameterize: lwnn.add -39, ...`).
+  std::string passReport;
 };
 
 /// Compiles the model at `path` (`.onnx` binary or `.onnxtxt` text).

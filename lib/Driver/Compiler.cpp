@@ -9,8 +9,10 @@
 
 #include "lwcc/Compiler.h"
 #include "ModelHeader.h"
+#include "PassReport.h"
 #include "lwcc/Backend/CPU/Codegen.h"
 #include "lwcc/Backend/CPU/Passes.h"
+#include "lwcc/Dialect/LWNN/Transforms/Passes.h"
 #include "lwcc/Frontend/ONNXImporter.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -119,8 +121,22 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.vectorRegisters = registers->count;
   pipeline.convToGemm = options.convToGemm;
   pipeline.vectorKernels = options.vectorKernels;
+  lwnn::GraphOptimizationOptions graph;
+  graph.foldBatchNorm = options.foldBatchNorm;
+  graph.reparameterize = options.reparameterize;
+  graph.fuseActivations = options.fuseActivations;
+  lwnn::buildGraphOptimizationPipeline(pm, graph);
   cpu::buildCPULoweringPipeline(pm, pipeline);
-  if (failed(pm.run(module)))
+  OpCountReport *report = nullptr;
+  if (options.passStatistics) {
+    auto owned = std::make_unique<OpCountReport>();
+    report = owned.get();
+    pm.addInstrumentation(std::move(owned));
+  }
+  LogicalResult lowered = pm.run(module);
+  if (report)
+    result.passReport = report->str();
+  if (failed(lowered))
     return fail(result, "lowering for the CPU failed");
 
   llvm::LLVMContext llvmContext;

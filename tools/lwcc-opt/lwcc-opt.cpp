@@ -33,7 +33,7 @@ int main(int argc, char **argv) {
                   mlir::arith::ArithDialect, mlir::quant::QuantDialect,
                   mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect>();
-  lwcc::lwnn::registerLWNNPasses();
+  lwcc::lwnn::registerGraphOptimizationPipeline();
   lwcc::registerLWCCConversionPasses();
   lwcc::cpu::registerCPUBackend();
   // The upstream passes the CPU pipelines are made of, for step-by-step runs.

@@ -60,6 +60,18 @@ static cl::opt<bool> debugLocations("debug-locations",
                                     cl::cat(lwccCategory));
 static cl::opt<bool> noRaise("no-raise-idioms", cl::desc("Keep exporter idioms as imported"),
                              cl::cat(lwccCategory));
+static cl::opt<bool> noFoldBatchNorm("no-fold-batch-norm",
+                                     cl::desc("Keep batch norms after convolutions"),
+                                     cl::cat(lwccCategory));
+static cl::opt<bool> noReparameterize(
+    "no-reparameterize", cl::desc("Keep summed parallel branches as separate convolutions"),
+    cl::cat(lwccCategory));
+static cl::opt<bool> noFuseActivations("no-fuse-activations",
+                                       cl::desc("Keep activations as separate ops"),
+                                       cl::cat(lwccCategory));
+static cl::opt<bool> passStatistics("pass-statistics",
+                                    cl::desc("Print what each pass changed to stderr"),
+                                    cl::cat(lwccCategory));
 static cl::opt<bool> noConvToGemm("no-conv-to-gemm",
                                   cl::desc("Keep convolutions as direct loops (no im2col + GEMM)"),
                                   cl::cat(lwccCategory));
@@ -100,6 +112,10 @@ int main(int argc, char **argv) {
   options.defaultThreads = threads;
   options.emit = emit;
   options.raiseIdioms = !noRaise;
+  options.foldBatchNorm = !noFoldBatchNorm;
+  options.reparameterize = !noReparameterize;
+  options.fuseActivations = !noFuseActivations;
+  options.passStatistics = passStatistics;
   options.convToGemm = !noConvToGemm;
   options.vectorKernels = !noVectorKernels;
   options.printIRAfterAll = printIRAfterAll;
@@ -153,6 +169,8 @@ int main(int argc, char **argv) {
       return error(message);
     }
   }
+  if (passStatistics)
+    errs() << result.passReport;
   if (report)
     outs() << "arena: " << result.arenaBytes << " bytes, weights: " << result.weightBytes
            << " bytes\n";

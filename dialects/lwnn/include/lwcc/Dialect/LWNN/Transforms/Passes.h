@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassManager.h"
 
 namespace lwcc::lwnn {
 
@@ -23,6 +24,21 @@ namespace lwcc::lwnn {
 
 /// Patterns of lwnn-raise-idioms, for pipelines that compose them.
 void populateRaiseIdiomsPatterns(mlir::RewritePatternSet &patterns);
+
+/// Which graph optimisations run (each also has its own pass flag).
+struct GraphOptimizationOptions {
+  bool foldBatchNorm = true;
+  bool reparameterize = true;
+  bool fuseActivations = true;
+};
+
+/// The graph optimisations in order, each followed by the clean-up
+/// (canonicalisation: constant folding, dead ops; CSE).
+void buildGraphOptimizationPipeline(mlir::OpPassManager &pm,
+                                    const GraphOptimizationOptions &options);
+
+/// Registers the lwnn passes and `lwnn-optimize` (the pipeline above).
+void registerGraphOptimizationPipeline();
 
 } // namespace lwcc::lwnn
 
