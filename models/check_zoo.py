@@ -2,6 +2,7 @@
 
     python3 models/check_zoo.py ZOO_DIR --bin build/bin [--targets x86_64,aarch64]
                                 [--models a,b] [--rtol 1e-3] [--atol 1e-4] [--jobs 2]
+                                [--threads 1]
 
 For each ZOO_DIR/<model>.onnx: a seeded random input (numpy, seed 0, uniform
 [-1, 1)), ONNX Runtime's output on it (scripts/ort_run.js, npm
@@ -71,7 +72,8 @@ def check_model(path, args):
         runner = [os.path.join(args.bin, "lwcc-run")]
         if target == "aarch64":
             runner = QEMU + [os.path.join(args.bin, "aarch64", "lwcc-run")]
-        cmd = runner + [lib, "--rtol", str(args.rtol), "--atol", str(args.atol)]
+        cmd = runner + [lib, "--rtol", str(args.rtol), "--atol", str(args.atol),
+                        "--threads", str(args.threads)]
         for f in inputs:
             cmd += ["--input", f]
         for f in expects:
@@ -92,6 +94,8 @@ def main():
     parser.add_argument("--rtol", type=float, default=1e-3)
     parser.add_argument("--atol", type=float, default=1e-4)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads each compiled model runs with")
     parser.add_argument("--work", default="")
     args = parser.parse_args()
     args.targets = args.targets.split(",")
@@ -112,7 +116,8 @@ def main():
         details = "; ".join(f"{t}: {' '.join(results[t][1])}" for t in args.targets)
         print(f"{name:28} " + " ".join(f"{s:>10}" for s in statuses) + "  " + details)
     print(f"zoo vs ONNX Runtime: {len(rows) - failed} of {len(rows)} models match on "
-          f"{', '.join(args.targets)} (rtol {args.rtol}, atol {args.atol})")
+          f"{', '.join(args.targets)} (rtol {args.rtol}, atol {args.atol})"
+          + (f" with {args.threads} threads" if args.threads > 1 else ""))
     sys.exit(1 if failed else 0)
 
 

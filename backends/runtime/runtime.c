@@ -7,6 +7,7 @@
  *===----------------------------------------------------------------------===*/
 
 #include "lwcc/runtime.h"
+#include "thread_pool.h"
 
 #define LWCC_API __attribute__((visibility("default")))
 
@@ -17,7 +18,8 @@ int snprintf(char *str, size_t size, const char *format, ...);
 
 /* Provided by the code lwcc generates for the model. */
 extern const lwcc_model_info lwcc_internal_model_info;
-void lwcc_internal_compute(void *const *inputs, void *const *outputs, void *arena);
+void lwcc_internal_compute(void *const *inputs, void *const *outputs, void *arena,
+                           lwcc_context *ctx);
 
 enum { kArenaAlignment = 64, kErrorSize = 256 };
 
@@ -25,8 +27,18 @@ struct lwcc_context {
   void *arena;     /* aligned start */
   void *arena_raw; /* what malloc returned */
   int32_t threads;
+  /* Created by the first parallel kernel of a run with threads > 1. */
+  lwcc_thread_pool *pool;
   char error[kErrorSize];
 };
+
+/* Called by the generated code for each parallel kernel. */
+void lwcc_internal_parallel_for(lwcc_context *ctx, lwcc_task_fn task, void *const *args,
+                                int64_t iterations) {
+  if (ctx->threads > 1 && !ctx->pool)
+    ctx->pool = lwcc_thread_pool_create(ctx->threads);
+  lwcc_thread_pool_run(ctx->pool, task, args, iterations);
+}
 
 LWCC_API const lwcc_model_info *lwcc_get_model_info(void) {
   return &lwcc_internal_model_info;
@@ -40,6 +52,7 @@ LWCC_API lwcc_status lwcc_context_create(lwcc_context **out) {
   if (!ctx)
     return LWCC_ERROR_OUT_OF_MEMORY;
   ctx->arena = ctx->arena_raw = 0;
+  ctx->pool = 0;
   ctx->threads = lwcc_internal_model_info.default_threads > 0
                      ? (int32_t)lwcc_internal_model_info.default_threads
                      : 1;
@@ -61,6 +74,7 @@ LWCC_API lwcc_status lwcc_context_create(lwcc_context **out) {
 LWCC_API void lwcc_context_destroy(lwcc_context *ctx) {
   if (!ctx)
     return;
+  lwcc_thread_pool_destroy(ctx->pool);
   free(ctx->arena_raw);
   free(ctx);
 }
@@ -71,6 +85,10 @@ LWCC_API lwcc_status lwcc_set_num_threads(lwcc_context *ctx, int32_t threads) {
   if (threads < 1) {
     snprintf(ctx->error, kErrorSize, "thread count %d is not positive", (int)threads);
     return LWCC_ERROR_INVALID_ARGUMENT;
+  }
+  if (threads != ctx->threads) {
+    lwcc_thread_pool_destroy(ctx->pool);
+    ctx->pool = 0;
   }
   ctx->threads = threads;
   return LWCC_OK;
@@ -112,7 +130,7 @@ LWCC_API lwcc_status lwcc_run(lwcc_context *ctx, const void *const *inputs,
                            info->num_outputs, info->outputs);
   if (status != LWCC_OK)
     return status;
-  lwcc_internal_compute((void *const *)inputs, outputs, ctx->arena);
+  lwcc_internal_compute((void *const *)inputs, outputs, ctx->arena, ctx);
   ctx->error[0] = 0;
   return LWCC_OK;
 }

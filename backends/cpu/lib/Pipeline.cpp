@@ -56,10 +56,13 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options
     kernels.vectorBits = options.vectorBits;
     kernels.vectorRegisters = options.vectorRegisters;
     fpm.addPass(createEmitKernelsPass(kernels));
+    if (options.parallel)
+      pm.addPass(createOutlineParallelPass());
   }
-  fpm.addPass(createLowerCopiesPass());
-  fpm.addPass(createConvertLinalgToLoopsPass());
-  fpm.addPass(createExpandMathPass());
+  OpPassManager &lower = pm.nest<func::FuncOp>();
+  lower.addPass(createLowerCopiesPass());
+  lower.addPass(createConvertLinalgToLoopsPass());
+  lower.addPass(createExpandMathPass());
   pm.addPass(createFlattenConstantsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

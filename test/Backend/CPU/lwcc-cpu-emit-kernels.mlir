@@ -1,19 +1,21 @@
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels,canonicalize))' -split-input-file | FileCheck %s --check-prefix=AVX2
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels{vector-bits=128 vector-registers=32},canonicalize))' -split-input-file | FileCheck %s --check-prefix=NEON
 
-// GEMM 12x32x5: columns outer in blocks of two vectors, rows in blocks of 6
-// (12 accumulators of 8 lanes on AVX2) carried through the k loop; per k two
-// loads of B, 6 scalar loads of A, 12 multiply-adds. On NEON 8 rows x 3
-// vectors of 4 lanes, columns 24 + 8, rows 8 + 4.
+// GEMM 12x32x5: a narrow C, so rows outer (split across threads) in blocks
+// of 6, columns in blocks of two vectors (12 accumulators of 8 lanes on
+// AVX2) carried through the k loop; per k two loads of B, 6 scalar loads of
+// A, 12 multiply-adds. On NEON 8 rows x 3 vectors of 4 lanes, columns
+// 24 + 8, rows 8 + 4.
 // AVX2-LABEL: func @gemm
-// AVX2: scf.for %[[N0:.+]] = %c0 to %c32 step %c16 {
 // AVX2: scf.for %[[M0:.+]] = %c0 to %c12 step %c6 {
+// AVX2: scf.for %[[N0:.+]] = %c0 to %c32 step %c16 {
 // AVX2-COUNT-12: vector.load %arg2{{.*}} : memref<12x32xf32>, vector<8xf32>
 // AVX2: scf.for %{{.+}} = %c0 to %c5 step %c1 iter_args(
 // AVX2-COUNT-2: vector.load %arg1{{.*}} : memref<5x32xf32>, vector<8xf32>
 // AVX2-COUNT-12: vector.fma
 // AVX2: scf.yield
 // AVX2-COUNT-12: vector.store {{.*}} : memref<12x32xf32>, vector<8xf32>
+// AVX2: } {lwcc.parallel}
 // AVX2-NOT: linalg.matmul
 // NEON-LABEL: func @gemm
 // NEON: scf.for %{{.+}} = %c0 to %c24 step %c12 {
@@ -26,6 +28,19 @@ func.func @gemm(%a: memref<12x5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32
 
 // -----
 
+// A wide C (8 column blocks or more): columns outer, split across threads,
+// so every row block reads the same K x 16 panel of B from L1.
+// AVX2-LABEL: func @wide
+// AVX2: scf.for %{{.+}} = %c0 to %c128 step %c16 {
+// AVX2: scf.for %{{.+}} = %c0 to %c12 step %c6 {
+// AVX2: } {lwcc.parallel}
+func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf32>) {
+  linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x128xf32>) outs(%c : memref<12x128xf32>)
+  return
+}
+
+// -----
+
 // Ragged N = 13 = 8 + 4 + 1 and M = 7 = 6 + 1: no masks, narrower vectors.
 // The 8- and 4-lane chunks form one strip (two vectors), the 1-lane chunk
 // another.
@@ -33,8 +48,8 @@ func.func @gemm(%a: memref<12x5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32
 // NEON-LABEL: func @ragged
 // AVX2-NOT: step %c16
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>)
-// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>)
 // AVX2: scf.for {{.*}} -> (vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>)
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>)
 // AVX2: scf.for {{.*}} -> (vector<1xf32>)
 // AVX2-NOT: vector.maskedload
 func.func @ragged(%a: memref<7x3xf32>, %b: memref<3x13xf32>, %c: memref<7x13xf32>) {
@@ -44,10 +59,12 @@ func.func @ragged(%a: memref<7x3xf32>, %b: memref<3x13xf32>, %c: memref<7x13xf32
 
 // -----
 
-// A batched GEMM loops over the batch outside the blocks.
+// A batched GEMM loops over the batch (split across threads) outside the
+// blocks.
 // AVX2-LABEL: func @batched
 // AVX2: scf.for %[[G:.+]] = %c0 to %c3 step %c1 {
 // AVX2: vector.load %arg1[%[[G]], %{{.+}}, %{{.+}}] : memref<3x4x16xf32>, vector<8xf32>
+// AVX2: } {lwcc.parallel}
 // AVX2-NOT: linalg.batch_matmul
 func.func @batched(%a: memref<3x6x4xf32>, %b: memref<3x4x16xf32>, %c: memref<3x6x16xf32>) {
   linalg.batch_matmul ins(%a, %b : memref<3x6x4xf32>, memref<3x4x16xf32>) outs(%c : memref<3x6x16xf32>)
@@ -58,10 +75,13 @@ func.func @batched(%a: memref<3x6x4xf32>, %b: memref<3x4x16xf32>, %c: memref<3x6
 
 // Depthwise 3x3 stride 1 over a padded 10x18 input, 16 outputs a row: one
 // segment of two vectors, 9 taps each, loads straight from the input row.
+// Threads split the channels.
 // AVX2-LABEL: func @depthwise
+// AVX2: scf.for %{{.+}} = %c0 to %c4 step %c1 {
 // AVX2-COUNT-9: memref.load %arg1
 // AVX2: scf.for %{{.+}} = %c0 to %c8 step %c1 {
 // AVX2-COUNT-18: vector.fma {{.*}} : vector<8xf32>
+// AVX2: } {lwcc.parallel}
 // AVX2-NOT: vector.shuffle
 // AVX2-NOT: linalg.depthwise
 func.func @depthwise(%x: memref<1x4x10x18xf32>, %w: memref<4x3x3xf32>, %y: memref<1x4x8x16xf32>) {

@@ -40,14 +40,16 @@ static ArrayRef<unsigned char> runtimeBitcode(StringRef arch) {
   return kRuntime_aarch64;
 }
 
-/// void lwcc_internal_compute(void *const *in, void *const *out, void *arena)
-static Error addComputeWrapper(Module &module, const ModelSignature &signature) {
+/// void lwcc_internal_compute(void *const *in, void *const *out, void *arena,
+///                            lwcc_context *ctx)
+static Error addComputeWrapper(Module &module, const ModelSignature &signature,
+                               bool takesContext) {
   Function *model = module.getFunction(kModelFunction);
   if (!model)
     return createStringError("the lowered module has no model function");
   LLVMContext &ctx = module.getContext();
   Type *ptr = PointerType::getUnqual(ctx);
-  auto *type = FunctionType::get(Type::getVoidTy(ctx), {ptr, ptr, ptr}, false);
+  auto *type = FunctionType::get(Type::getVoidTy(ctx), {ptr, ptr, ptr, ptr}, false);
   Function *wrapper = Function::Create(type, GlobalValue::ExternalLinkage,
                                        "lwcc_internal_compute", module);
   IRBuilder<> b(BasicBlock::Create(ctx, "entry", wrapper));
@@ -58,14 +60,60 @@ static Error addComputeWrapper(Module &module, const ModelSignature &signature) 
   };
   loadAll(wrapper->getArg(0), signature.inputs.size());
   loadAll(wrapper->getArg(1), signature.outputs.size());
-  size_t expected = args.size();
+  size_t expected = args.size() + (takesContext ? 1 : 0);
   if (model->arg_size() == expected + 1)
     args.push_back(wrapper->getArg(2));
-  else if (model->arg_size() != expected)
+  if (takesContext)
+    args.push_back(wrapper->getArg(3));
+  if (model->arg_size() != args.size())
     return createStringError("the model function takes " + Twine(model->arg_size()) +
                              " pointers, expected " + Twine(expected));
   b.CreateCall(model, args);
   b.CreateRetVoid();
+  return Error::success();
+}
+
+/// Defines each `lwcc_dispatch_<i>(p0, ..., pk, ctx, n)` declared by
+/// lwcc-cpu-outline-parallel: it packs the pointers into an array and hands
+/// `lwcc_trampoline_<i>` (which unpacks them and calls `lwcc_task_<i>`) to
+/// the runtime's parallel_for with n iterations.
+static Error defineDispatches(Module &module) {
+  LLVMContext &ctx = module.getContext();
+  Type *ptr = PointerType::getUnqual(ctx);
+  Type *i64 = Type::getInt64Ty(ctx);
+  Type *voidTy = Type::getVoidTy(ctx);
+  FunctionCallee parallelFor = module.getOrInsertFunction(
+      "lwcc_internal_parallel_for", FunctionType::get(voidTy, {ptr, ptr, ptr, i64}, false));
+  for (Function &dispatch : llvm::make_early_inc_range(module)) {
+    StringRef name = dispatch.getName();
+    if (!dispatch.isDeclaration() || !name.consume_front("lwcc_dispatch_"))
+      continue;
+    Function *task = module.getFunction(("lwcc_task_" + name).str());
+    size_t pointers = dispatch.arg_size() - 1;
+    if (!task || pointers < 1 || task->arg_size() != pointers + 2)
+      return createStringError("parallel task " + name + " does not match its dispatch");
+    task->setLinkage(GlobalValue::InternalLinkage);
+    auto *trampoline = Function::Create(FunctionType::get(voidTy, {ptr, i64, i64}, false),
+                                        GlobalValue::InternalLinkage,
+                                        "lwcc_trampoline_" + name, module);
+    IRBuilder<> t(BasicBlock::Create(ctx, "entry", trampoline));
+    SmallVector<Value *> taskArgs;
+    for (size_t i = 0; i < pointers; ++i)
+      taskArgs.push_back(t.CreateLoad(ptr, t.CreateConstGEP1_64(ptr, trampoline->getArg(0), i)));
+    taskArgs.append({trampoline->getArg(1), trampoline->getArg(2)});
+    t.CreateCall(task, taskArgs);
+    t.CreateRetVoid();
+
+    dispatch.setLinkage(GlobalValue::InternalLinkage);
+    IRBuilder<> d(BasicBlock::Create(ctx, "entry", &dispatch));
+    Type *arrayType = ArrayType::get(ptr, pointers);
+    Value *array = d.CreateAlloca(arrayType);
+    for (size_t i = 0; i < pointers; ++i)
+      d.CreateStore(dispatch.getArg(i), d.CreateConstGEP2_64(arrayType, array, 0, i));
+    d.CreateCall(parallelFor, {dispatch.getArg(pointers - 1), trampoline, array,
+                               dispatch.getArg(pointers)});
+    d.CreateRetVoid();
+  }
   return Error::success();
 }
 
@@ -184,6 +232,14 @@ Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
         entryName = sym.str();
     }
   });
+  // The entry function ends with the runtime context if it has parallel
+  // kernels (lwcc-cpu-outline-parallel).
+  bool takesContext = false;
+  module.walk([&](mlir::LLVM::LLVMFuncOp fn) {
+    if (fn.getSymName() != entryName || fn.getNumArguments() == 0)
+      return;
+    takesContext = static_cast<bool>(fn.getArgAttr(fn.getNumArguments() - 1, "lwcc.context"));
+  });
   // Argument names were for the lwnn level; LLVM has no use for them.
   module.walk([](mlir::LLVM::LLVMFuncOp fn) {
     fn.setArgAttrsAttr(nullptr);
@@ -209,7 +265,9 @@ Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
   for (GlobalVariable &global : llvmModule->globals())
     if (global.isConstant() && global.hasInitializer())
       weightBytes += layout.getTypeAllocSize(global.getValueType());
-  if (Error error = addComputeWrapper(*llvmModule, signature))
+  if (Error error = addComputeWrapper(*llvmModule, signature, takesContext))
+    return std::move(error);
+  if (Error error = defineDispatches(*llvmModule))
     return std::move(error);
   addModelInfo(*llvmModule, signature, target, arenaBytes, weightBytes);
 

@@ -52,8 +52,8 @@ public:
                      [&](int64_t offset, int64_t width) { return fits(offset, width); }),
         vectorsPerSegment);
 
-    buildLoop(b, loc, 0, out[0], 1, {}, [&](Value n, ValueRange) {
-      buildLoop(b, loc, 0, out[1], 1, {}, [&](Value ch, ValueRange) {
+    auto channels = [&](Value n) {
+      scf::ForOp loop = buildLoop(b, loc, 0, out[1], 1, {}, [&](Value ch, ValueRange) {
         taps.clear();
         for (int64_t y = 0; y < kh; ++y)
           for (int64_t x = 0; x < kw; ++x)
@@ -72,8 +72,17 @@ public:
         });
         return SmallVector<Value>();
       });
+      return loop;
+    };
+    // Threads split the channels (the images, for a batch).
+    if (out[0] == 1) {
+      markParallel(channels(indexConstant(b, loc, 0)));
+      return;
+    }
+    markParallel(buildLoop(b, loc, 0, out[0], 1, {}, [&](Value n, ValueRange) {
+      channels(n);
       return SmallVector<Value>();
-    });
+    }));
   }
 
 private:

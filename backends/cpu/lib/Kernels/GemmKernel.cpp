@@ -27,6 +27,9 @@ struct BlockShape {
   int64_t vectors;
 };
 
+/// Column blocks from which the columns-outer order pays off.
+constexpr int64_t kColumnBlocksForColumnsOuter = 8;
+
 BlockShape chooseBlock(const VectorTarget &target) {
   // rows * vectors accumulators + `vectors` B loads + one broadcast.
   if (target.registers >= 32)
@@ -48,12 +51,13 @@ public:
 
   void emit() {
     if (!batched)
-      return emitMatrix(Value());
+      return emitMatrix(Value(), /*parallel=*/true);
     int64_t batches = llvm::cast<MemRefType>(c.getType()).getDimSize(0);
-    buildLoop(b, loc, 0, batches, 1, {}, [&](Value batch, ValueRange) {
-      emitMatrix(batch);
+    scf::ForOp loop = buildLoop(b, loc, 0, batches, 1, {}, [&](Value batch, ValueRange) {
+      emitMatrix(batch, /*parallel=*/false);
       return SmallVector<Value>();
     });
+    markParallel(loop);
   }
 
 private:
@@ -69,21 +73,49 @@ private:
     return arith::AddIOp::create(b, loc, base, indexConstant(b, loc, delta));
   }
 
-  void emitMatrix(Value batch) {
+  /// Wide C (many column blocks): column blocks outer, so each K x NR panel
+  /// of B is read from L1 by every row block, and threads split the
+  /// columns. Narrow C: row blocks outer (B is small enough to stay in
+  /// cache whole), and threads split the rows.
+  void emitMatrix(Value batch, bool parallel) {
     int64_t width = block.vectors * target.lanes;
     int64_t nMain = n / width * width;
     SmallVector<Chunk> full;
     for (int64_t v = 0; v < block.vectors; ++v)
       full.push_back({v * target.lanes, target.lanes});
-    if (nMain > 0)
-      buildLoop(b, loc, 0, nMain, width, {}, [&](Value n0, ValueRange) {
+    auto tail = intoStrips(splitColumns(nMain, n, target.lanes), block.vectors);
+    Value zero = indexConstant(b, loc, 0);
+    if (nMain / width >= kColumnBlocksForColumnsOuter) {
+      scf::ForOp columns = buildLoop(b, loc, 0, nMain, width, {}, [&](Value n0, ValueRange) {
         emitRowBlocks(batch, n0, full);
         return SmallVector<Value>();
       });
-    Value zero = indexConstant(b, loc, 0);
-    for (const auto &strip :
-         intoStrips(splitColumns(nMain, n, target.lanes), block.vectors))
-      emitRowBlocks(batch, zero, strip);
+      if (parallel)
+        markParallel(columns);
+      for (const auto &strip : tail)
+        emitRowBlocks(batch, zero, strip);
+      return;
+    }
+    auto emitColumns = [&](Value m0, int64_t rows) {
+      if (nMain > 0)
+        buildLoop(b, loc, 0, nMain, width, {}, [&](Value n0, ValueRange) {
+          emitTile(batch, m0, rows, n0, full);
+          return SmallVector<Value>();
+        });
+      for (const auto &strip : tail)
+        emitTile(batch, m0, rows, zero, strip);
+    };
+    int64_t mMain = m / block.rows * block.rows;
+    if (mMain > 0) {
+      scf::ForOp rows = buildLoop(b, loc, 0, mMain, block.rows, {}, [&](Value m0, ValueRange) {
+        emitColumns(m0, block.rows);
+        return SmallVector<Value>();
+      });
+      if (parallel)
+        markParallel(rows);
+    }
+    if (m > mMain)
+      emitColumns(indexConstant(b, loc, mMain), m - mMain);
   }
 
   void emitRowBlocks(Value batch, Value n0, ArrayRef<Chunk> strip) {
@@ -114,7 +146,7 @@ private:
       for (int64_t j = 0; j < cols; ++j)
         accs.push_back(
             vector::LoadOp::create(b, loc, types[j], c, at(batch, rowIdx[i], colIdx[j])));
-    SmallVector<Value> sums =
+    ValueRange sums =
         buildLoop(b, loc, 0, k, 1, accs, [&](Value kk, ValueRange iter) {
           SmallVector<Value> bRow, next;
           for (int64_t j = 0; j < cols; ++j)
@@ -129,7 +161,7 @@ private:
             }
           }
           return next;
-        });
+        }).getResults();
     for (int64_t i = 0; i < rows; ++i)
       for (int64_t j = 0; j < cols; ++j)
         vector::StoreOp::create(b, loc, sums[i * cols + j], c,

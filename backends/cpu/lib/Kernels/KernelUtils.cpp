@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
+#include "lwcc/Backend/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -40,6 +41,10 @@ SmallVector<SmallVector<Chunk>> intoStrips(ArrayRef<Chunk> chunks, int64_t perSt
   return strips;
 }
 
+void markParallel(scf::ForOp loop) {
+  loop->setAttr(kParallelAttr, UnitAttr::get(loop.getContext()));
+}
+
 bool isVectorAddressable(Value memref) {
   auto type = llvm::dyn_cast<MemRefType>(memref.getType());
   return type && type.hasStaticShape() && type.isLastDimUnitStride() &&
@@ -50,8 +55,8 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
-SmallVector<Value> buildLoop(OpBuilder &b, Location loc, int64_t lower, int64_t upper,
-                             int64_t step, ValueRange inits, LoopBody body) {
+scf::ForOp buildLoop(OpBuilder &b, Location loc, int64_t lower, int64_t upper,
+                     int64_t step, ValueRange inits, LoopBody body) {
   auto loop = scf::ForOp::create(
       b, loc, indexConstant(b, loc, lower), indexConstant(b, loc, upper),
       indexConstant(b, loc, step), inits,
@@ -61,7 +66,7 @@ SmallVector<Value> buildLoop(OpBuilder &b, Location loc, int64_t lower, int64_t 
         SmallVector<Value> results = body(iv, iterArgs);
         scf::YieldOp::create(b, nestedLoc, results);
       });
-  return SmallVector<Value>(loop.getResults());
+  return loop;
 }
 
 } // namespace lwcc::cpu

@@ -9,6 +9,7 @@
 #define LWCC_BACKEND_CPU_KERNELS_H
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 
 namespace lwcc::cpu {
@@ -43,11 +44,13 @@ mlir::Value indexConstant(mlir::OpBuilder &b, mlir::Location loc, int64_t value)
 /// the values to carry on.
 using LoopBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value, mlir::ValueRange)>;
 
-/// An scf.for from `lower` to `upper` whose body `body` builds with `b`;
-/// returns the loop's results.
-llvm::SmallVector<mlir::Value> buildLoop(mlir::OpBuilder &b, mlir::Location loc, int64_t lower,
+/// An scf.for from `lower` to `upper` whose body `body` builds with `b`.
+mlir::scf::ForOp buildLoop(mlir::OpBuilder &b, mlir::Location loc, int64_t lower,
                                          int64_t upper, int64_t step, mlir::ValueRange inits,
                                          LoopBody body);
+
+/// Marks `loop`'s iterations as independent (lwcc-cpu-outline-parallel).
+void markParallel(mlir::scf::ForOp loop);
 
 /// True for a memref whose shape is static and whose innermost dimension is
 /// contiguous, so rows can be read with vector loads.

@@ -28,6 +28,10 @@ namespace lwcc::cpu {
 #define GEN_PASS_REGISTRATION
 #include "lwcc/Backend/CPU/Passes.h.inc"
 
+/// Marks an scf.for whose iterations may run on different threads
+/// (lwcc-cpu-emit-kernels sets it, lwcc-cpu-outline-parallel consumes it).
+inline constexpr llvm::StringLiteral kParallelAttr = "lwcc.parallel";
+
 /// Options of the CPU lowering pipelines.
 struct CPUPipelineOptions {
   /// Fuse chains of element-wise linalg ops before bufferisation.
@@ -39,6 +43,8 @@ struct CPUPipelineOptions {
   bool vectorKernels = true;
   int64_t vectorBits = 256;
   int64_t vectorRegisters = 16;
+  /// Run the kernels' parallel loops on the runtime's thread pool.
+  bool parallel = true;
 };
 
 /// lwnn -> linalg on tensors (lwcc-cpu-to-linalg).

@@ -126,4 +126,21 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
   ];
 }
 
+def OutlineParallelPass : Pass<"lwcc-cpu-outline-parallel", "::mlir::ModuleOp"> {
+  let summary = "Run loops marked lwcc.parallel on the runtime's thread pool";
+  let description = [{
+    Each `scf.for` marked `lwcc.parallel` (constant bounds, no results)
+    becomes a private task function `lwcc_task_<i>` taking the entry
+    function's arguments plus an iteration range, and a call of
+    `lwcc_dispatch_<i>` (declared here, defined when the LLVM module is
+    built) that splits the iterations across the context's threads. The
+    entry function gains a trailing `lwcc.context` argument, the runtime
+    context the dispatch needs. The views a loop reads are rebuilt inside
+    the task from the entry's arguments; a loop that reads anything else
+    stays serial.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect"];
+  let statistics = [Statistic<"numOutlined", "num-outlined", "Loops outlined as tasks">];
+}
+
 #endif // LWCC_BACKEND_CPU_PASSES_TD
