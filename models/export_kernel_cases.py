@@ -6,7 +6,10 @@ kernels, for the zoo-vs-ONNX Runtime check (models/check_zoo.py).
 Ragged widths (narrower tail vectors), rows and channels that are not a
 multiple of the register block, strides 2 (de-interleaving loads near the
 end of the padded row), dilation, asymmetric and 5x5 windows, grouped and
-strided 1x1 convolutions. Weights are seeded random numbers.
+strided 1x1 convolutions; and chains whose bias, activation and residual
+add the kernels absorb, including one where the bufferiser reuses the
+output buffer for an intermediate the next kernel reads. Weights are
+seeded random numbers.
 """
 import os
 import sys
@@ -56,11 +59,67 @@ def model(name, shape, out_channels, kernel, stride, pads, dilation, groups):
     return m
 
 
+def chain(name, shape, layers, residual):
+    """Conv layers (out channels, kernel, stride, groups, activation) in a
+    row; with `residual`, the first layer's input is added before the last
+    activation."""
+    nodes, inits, value, c = [], [], "x", shape[1]
+    for i, (cout, kernel, stride, groups, act) in enumerate(layers):
+        w = RNG.uniform(-1, 1, (cout, c // groups, kernel, kernel)).astype(np.float32)
+        b = RNG.uniform(-1, 1, (cout,)).astype(np.float32)
+        inits += [numpy_helper.from_array(w, f"w{i}"), numpy_helper.from_array(b, f"b{i}")]
+        nodes.append(helper.make_node("Conv", [value, f"w{i}", f"b{i}"], [f"c{i}"],
+                                      kernel_shape=[kernel] * 2, strides=[stride] * 2,
+                                      pads=[kernel // 2] * 4, group=groups))
+        value, c = f"c{i}", cout
+        last = i == len(layers) - 1
+        if last and residual:
+            nodes.append(helper.make_node("Add", [value, "x"], ["sum"]))
+            value = "sum"
+        if act == "relu":
+            nodes.append(helper.make_node("Relu", [value], [f"a{i}"]))
+            value = f"a{i}"
+        elif act == "relu6":
+            nodes.append(helper.make_node("Clip", [value, "lo", "hi"], [f"a{i}"]))
+            value = f"a{i}"
+    inits += [numpy_helper.from_array(np.array(0, np.float32), "lo"),
+              numpy_helper.from_array(np.array(6, np.float32), "hi")]
+    nodes[-1].output[0] = "y"
+    size = shape[2]
+    for _, kernel, stride, _, _ in layers:
+        size = (size + 2 * (kernel // 2) - kernel) // stride + 1
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c, size, size])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
+CHAINS = {
+    # pointwise -> depthwise -> pointwise, each with an activation: the last
+    # activation writes the model's output buffer, which the bufferiser also
+    # uses for the depthwise result the last pointwise reads.
+    "k_chain_reuse": ([1, 8, 20, 20], [(16, 1, 1, 1, "relu"), (16, 3, 1, 16, "relu"),
+                                        (16, 1, 1, 1, "relu")], False),
+    # inverted residual: expand, depthwise stride 1, project, + input, relu6.
+    "k_chain_residual": ([1, 8, 14, 14], [(24, 1, 1, 1, "relu6"), (24, 3, 1, 24, "relu6"),
+                                           (8, 1, 1, 1, "relu6")], True),
+    # stem, then depthwise stride 2 with a ragged width.
+    "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
+                        False),
+}
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for name, spec in CASES.items():
         onnx.save(model(name, *spec), os.path.join(out, name + ".onnx"))
+        print(name)
+    for name, spec in CHAINS.items():
+        onnx.save(chain(name, *spec), os.path.join(out, name + ".onnx"))
         print(name)
 
 

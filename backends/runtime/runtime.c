@@ -15,9 +15,20 @@
 void *malloc(size_t size);
 void free(void *ptr);
 int snprintf(char *str, size_t size, const char *format, ...);
+void *calloc(size_t count, size_t size);
+struct lwcc_timespec {
+  long seconds;
+  long nanoseconds;
+};
+int clock_gettime(int clock, struct lwcc_timespec *time);
+enum { kClockMonotonic = 1 };
 
 /* Provided by the code lwcc generates for the model. */
 extern const lwcc_model_info lwcc_internal_model_info;
+extern const uint32_t lwcc_internal_profile_size;
+extern const char *const lwcc_internal_profile_names[];
+extern const char *const lwcc_internal_profile_kinds[];
+extern const uint64_t lwcc_internal_profile_flops[];
 void lwcc_internal_compute(void *const *inputs, void *const *outputs, void *arena,
                            lwcc_context *ctx);
 
@@ -29,8 +40,24 @@ struct lwcc_context {
   int32_t threads;
   /* Created by the first parallel kernel of a run with threads > 1. */
   lwcc_thread_pool *pool;
+  /* With --profile: nanoseconds and calls per entry. */
+  uint64_t *profile;
   char error[kErrorSize];
 };
+
+/* Called by code compiled with --profile around each kernel. */
+uint64_t lwcc_internal_clock(void) {
+  struct lwcc_timespec t;
+  clock_gettime(kClockMonotonic, &t);
+  return (uint64_t)t.seconds * 1000000000ull + (uint64_t)t.nanoseconds;
+}
+
+void lwcc_internal_profile(lwcc_context *ctx, int32_t entry, uint64_t start) {
+  if (!ctx->profile || entry < 0 || (uint32_t)entry >= lwcc_internal_profile_size)
+    return;
+  ctx->profile[2 * entry] += lwcc_internal_clock() - start;
+  ctx->profile[2 * entry + 1] += 1;
+}
 
 /* Called by the generated code for each parallel kernel. */
 void lwcc_internal_parallel_for(lwcc_context *ctx, lwcc_task_fn task, void *const *args,
@@ -53,6 +80,14 @@ LWCC_API lwcc_status lwcc_context_create(lwcc_context **out) {
     return LWCC_ERROR_OUT_OF_MEMORY;
   ctx->arena = ctx->arena_raw = 0;
   ctx->pool = 0;
+  ctx->profile = 0;
+  if (lwcc_internal_profile_size) {
+    ctx->profile = (uint64_t *)calloc(2 * (size_t)lwcc_internal_profile_size, sizeof(uint64_t));
+    if (!ctx->profile) {
+      free(ctx);
+      return LWCC_ERROR_OUT_OF_MEMORY;
+    }
+  }
   ctx->threads = lwcc_internal_model_info.default_threads > 0
                      ? (int32_t)lwcc_internal_model_info.default_threads
                      : 1;
@@ -61,6 +96,7 @@ LWCC_API lwcc_status lwcc_context_create(lwcc_context **out) {
   if (bytes) {
     ctx->arena_raw = malloc((size_t)bytes + kArenaAlignment);
     if (!ctx->arena_raw) {
+      free(ctx->profile);
       free(ctx);
       return LWCC_ERROR_OUT_OF_MEMORY;
     }
@@ -75,6 +111,7 @@ LWCC_API void lwcc_context_destroy(lwcc_context *ctx) {
   if (!ctx)
     return;
   lwcc_thread_pool_destroy(ctx->pool);
+  free(ctx->profile);
   free(ctx->arena_raw);
   free(ctx);
 }
@@ -137,4 +174,25 @@ LWCC_API lwcc_status lwcc_run(lwcc_context *ctx, const void *const *inputs,
 
 LWCC_API const char *lwcc_context_error(const lwcc_context *ctx) {
   return ctx ? ctx->error : "null context";
+}
+
+LWCC_API uint32_t lwcc_profile_size(void) { return lwcc_internal_profile_size; }
+
+LWCC_API lwcc_status lwcc_profile_get(const lwcc_context *ctx, uint32_t index,
+                                      lwcc_profile_entry *out) {
+  if (!ctx || !out || index >= lwcc_internal_profile_size || !ctx->profile)
+    return LWCC_ERROR_INVALID_ARGUMENT;
+  out->name = lwcc_internal_profile_names[index];
+  out->kind = lwcc_internal_profile_kinds[index];
+  out->flops = lwcc_internal_profile_flops[index];
+  out->nanoseconds = ctx->profile[2 * index];
+  out->calls = ctx->profile[2 * index + 1];
+  return LWCC_OK;
+}
+
+LWCC_API void lwcc_profile_reset(lwcc_context *ctx) {
+  if (!ctx || !ctx->profile)
+    return;
+  for (uint32_t i = 0; i < 2 * lwcc_internal_profile_size; ++i)
+    ctx->profile[i] = 0;
 }

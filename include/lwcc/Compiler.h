@@ -45,6 +45,10 @@ struct CompileOptions {
   bool convToGemm = true;
   /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.
   bool vectorKernels = true;
+  /// Split the kernels' work across the context's threads.
+  bool parallel = true;
+  /// Time every kernel at run time (lwcc_profile_get, `lwcc-run --profile`).
+  bool profile = false;
   /// Print the IR after every pass to stderr (a debugging aid).
   bool printIRAfterAll = false;
   /// Print locations (ONNX node names) in MLIR output.

@@ -121,6 +121,8 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.vectorRegisters = registers->count;
   pipeline.convToGemm = options.convToGemm;
   pipeline.vectorKernels = options.vectorKernels;
+  pipeline.parallel = options.parallel;
+  pipeline.profile = options.profile;
   lwnn::GraphOptimizationOptions graph;
   graph.foldBatchNorm = options.foldBatchNorm;
   graph.reparameterize = options.reparameterize;

@@ -2,6 +2,7 @@
  *
  *   lwcc-run model.so [--input F]... [--seed N] [--expect F]... [--rtol R]
  *            [--atol A] [--save DIR] [--bench N] [--threads T] [--info]
+ *            [--profile]
  *
  * Inputs come from .npy / TensorProto .pb files (one per model input, in
  * order) or are random with a seed. Outputs are compared with references
@@ -32,7 +33,7 @@ typedef struct options {
   unsigned long long seed;
   double rtol, atol;
   const char *save_dir;
-  int bench, threads, info;
+  int bench, threads, info, profile;
 } options;
 
 typedef struct api {
@@ -43,12 +44,17 @@ typedef struct api {
   lwcc_status (*run)(lwcc_context *, const void *const *, const uint64_t *, void *const *,
                      const uint64_t *);
   const char *(*context_error)(const lwcc_context *);
+  /* Optional: libraries compiled before profiles existed lack them. */
+  uint32_t (*profile_size)(void);
+  lwcc_status (*profile_get)(const lwcc_context *, uint32_t, lwcc_profile_entry *);
+  void (*profile_reset)(lwcc_context *);
 } api;
 
 static int usage(void) {
   fprintf(stderr,
           "usage: lwcc-run model.so [--input FILE]... [--seed N] [--expect FILE]...\n"
           "                [--rtol R] [--atol A] [--save DIR] [--bench N] [--threads T]\n"
+          "                [--profile]\n"
           "                [--info]\n");
   return 1;
 }
@@ -75,6 +81,7 @@ static int parse_args(int argc, char **argv, options *o) {
     else if (TAKE("--bench")) o->bench = atoi(v);
     else if (TAKE("--threads")) o->threads = atoi(v);
     else if (!strcmp(a, "--info")) o->info = 1;
+    else if (!strcmp(a, "--profile")) o->profile = 1;
     else if (a[0] != '-' && !o->library) o->library = a;
     else {
       fprintf(stderr, "lwcc-run: unknown or incomplete argument '%s'\n", a);
@@ -110,6 +117,9 @@ static int load_api(const char *path, api *out) {
   SYM(run, "lwcc_run");
   SYM(context_error, "lwcc_context_error");
 #undef SYM
+  *(void **)&out->profile_size = dlsym(handle, "lwcc_profile_size");
+  *(void **)&out->profile_get = dlsym(handle, "lwcc_profile_get");
+  *(void **)&out->profile_reset = dlsym(handle, "lwcc_profile_reset");
   return 1;
 }
 
@@ -257,6 +267,58 @@ static int by_value(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+static int by_time(const void *a, const void *b) {
+  uint64_t x = ((const lwcc_profile_entry *)a)->nanoseconds,
+           y = ((const lwcc_profile_entry *)b)->nanoseconds;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* One row per kernel, slowest first, then the time and rate per kind. */
+static int print_profile(const api *lib, lwcc_context *ctx) {
+  uint32_t n = lib->profile_size ? lib->profile_size() : 0;
+  if (!n) {
+    fprintf(stderr, "lwcc-run: error: the library was not compiled with lwcc --profile\n");
+    return 0;
+  }
+  lwcc_profile_entry *entries = calloc(n, sizeof(lwcc_profile_entry));
+  double total = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    lib->profile_get(ctx, i, &entries[i]);
+    total += (double)entries[i].nanoseconds;
+  }
+  qsort(entries, n, sizeof(lwcc_profile_entry), by_time);
+  uint64_t calls = entries[0].calls ? entries[0].calls : 1;
+  printf("profile: %u entries, %.3f ms per run (%llu runs)\n", n, total / 1e6 / (double)calls,
+         (unsigned long long)calls);
+  printf("%10s %6s %8s  %-12s %s\n", "ms/run", "%", "GFLOP/s", "kind", "node and kernel");
+  for (uint32_t i = 0; i < n; ++i) {
+    const lwcc_profile_entry *e = &entries[i];
+    double ms = (double)e->nanoseconds / 1e6 / (double)calls;
+    double rate = e->nanoseconds ? (double)e->flops * (double)calls / (double)e->nanoseconds : 0;
+    printf("%10.4f %6.2f %8.1f  %-12s %s\n", ms, 100.0 * (double)e->nanoseconds / total, rate,
+           e->kind, e->name);
+  }
+  /* Totals per kind, in order of first appearance above. */
+  printf("by kind:\n");
+  for (uint32_t i = 0; i < n; ++i) {
+    int seen = 0;
+    for (uint32_t j = 0; j < i && !seen; ++j)
+      seen = !strcmp(entries[j].kind, entries[i].kind);
+    if (seen)
+      continue;
+    double ns = 0, flops = 0;
+    for (uint32_t j = i; j < n; ++j)
+      if (!strcmp(entries[j].kind, entries[i].kind)) {
+        ns += (double)entries[j].nanoseconds;
+        flops += (double)entries[j].flops * (double)calls;
+      }
+    printf("%10.4f %6.2f %8.1f  %s\n", ns / 1e6 / (double)calls, 100.0 * ns / total,
+           ns > 0 ? flops / ns : 0.0, entries[i].kind);
+  }
+  free(entries);
+  return 1;
+}
+
 int main(int argc, char **argv) {
   options o;
   if (!parse_args(argc, argv, &o))
@@ -365,6 +427,8 @@ int main(int argc, char **argv) {
     double *times = malloc(sizeof(double) * (size_t)o.bench);
     for (int warm = 0; warm < 3; ++warm)
       lib.run(ctx, inputs, input_bytes, outputs, output_bytes);
+    if (o.profile && lib.profile_reset) /* only the timed runs count */
+      lib.profile_reset(ctx);
     for (int i = 0; i < o.bench; ++i) {
       double start = now_ms();
       lib.run(ctx, inputs, input_bytes, outputs, output_bytes);
@@ -375,6 +439,8 @@ int main(int argc, char **argv) {
            times[o.bench / 2]);
     free(times);
   }
+  if (o.profile && !print_profile(&lib, ctx))
+    return 1;
   lib.context_destroy(ctx);
   return ok ? 0 : 1;
 }

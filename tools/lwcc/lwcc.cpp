@@ -79,6 +79,12 @@ static cl::opt<bool> noVectorKernels(
     "no-vector-kernels",
     cl::desc("Lower GEMMs and depthwise convolutions as plain loops, without lwcc's kernels"),
     cl::cat(lwccCategory));
+static cl::opt<bool> noParallel("no-parallel",
+                                cl::desc("Run every kernel on the calling thread only"),
+                                cl::cat(lwccCategory));
+static cl::opt<bool> profile("profile",
+                             cl::desc("Time every kernel at run time (lwcc-run --profile)"),
+                             cl::cat(lwccCategory));
 static cl::opt<bool> report("report",
                             cl::desc("Print the arena and weight sizes of the library"),
                             cl::cat(lwccCategory));
@@ -118,6 +124,8 @@ int main(int argc, char **argv) {
   options.passStatistics = passStatistics;
   options.convToGemm = !noConvToGemm;
   options.vectorKernels = !noVectorKernels;
+  options.parallel = !noParallel;
+  options.profile = profile;
   options.printIRAfterAll = printIRAfterAll;
   options.debugLocations = debugLocations;
   for (const std::string &spec : inputShapes) {

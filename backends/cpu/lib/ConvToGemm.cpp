@@ -12,6 +12,7 @@
 #include "lwcc/Backend/CPU/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -23,6 +24,9 @@ namespace lwcc::cpu {
 using namespace mlir;
 
 namespace {
+
+/// What the product computes, for profiles (lwcc-cpu-profile).
+constexpr llvm::StringLiteral kKindAttr = "lwcc.kind";
 
 SmallVector<int64_t, 2> values(DenseIntElementsAttr attr) {
   return llvm::to_vector<2>(attr.getValues<int64_t>());
@@ -89,16 +93,18 @@ struct ConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     SmallVector<int64_t, 2> s = values(op.getStrides()), d = values(op.getDilations());
     Value col;
     auto inType = llvm::cast<RankedTensorType>(input.getType());
-    if (kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 && inType.getDimSize(2) == oh &&
-        inType.getDimSize(3) == ow)
+    bool pointwise = kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 &&
+                     inType.getDimSize(2) == oh && inType.getDimSize(3) == ow;
+    if (pointwise)
       col = collapse(rewriter, loc, input, {{0, 1}, {2, 3}});
     else
       col = im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
     Value weights = collapse(rewriter, loc, filter, {{0}, {1, 2, 3}});
     Value acc = collapse(rewriter, loc, init, {{0, 1}, {2, 3}});
-    Value product = linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
-                                             ValueRange{weights, col}, ValueRange{acc})
-                        .getResult(0);
+    auto matmul = linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
+                                           ValueRange{weights, col}, ValueRange{acc});
+    matmul->setAttr(kKindAttr, rewriter.getStringAttr(pointwise ? "pointwise" : "conv-gemm"));
+    Value product = matmul.getResult(0);
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
         op, outType, product, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
     return success();
@@ -127,11 +133,66 @@ struct GroupedConvToBatchMatmul : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
       col = im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
     Value weights = collapse(rewriter, loc, filter, {{0}, {1}, {2, 3, 4}});
     Value acc = collapse(rewriter, loc, init, {{0, 1}, {2}, {3, 4}});
-    Value product = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
-                                                  ValueRange{weights, col}, ValueRange{acc})
-                        .getResult(0);
+    auto matmul = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
+                                                ValueRange{weights, col}, ValueRange{acc});
+    matmul->setAttr(kKindAttr, rewriter.getStringAttr("grouped-gemm"));
+    Value product = matmul.getResult(0);
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
         op, outType, product, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3, 4}});
+    return success();
+  }
+};
+
+/// A dense layer y[n, o] += x[n, k] * w[o, k] with constant weights: the
+/// weights transposed at compile time make it x x w^T, a GEMM whose rows of
+/// B are contiguous.
+struct DenseToMatmul : OpRewritePattern<linalg::GenericOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    MLIRContext *ctx = rewriter.getContext();
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+      return rewriter.notifyMatchFailure(op, "not a two-input generic");
+    AffineExpr n = getAffineDimExpr(0, ctx), o = getAffineDimExpr(1, ctx),
+               k = getAffineDimExpr(2, ctx);
+    SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {n, k}, ctx),
+                                       AffineMap::get(3, 0, {o, k}, ctx),
+                                       AffineMap::get(3, 0, {n, o}, ctx)};
+    if (op.getIndexingMapsArray() != expected || op.getNumReductionLoops() != 1 ||
+        op.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
+      return rewriter.notifyMatchFailure(op, "not x * w^T");
+    Block &body = op.getRegion().front();
+    auto yield = llvm::cast<linalg::YieldOp>(body.getTerminator());
+    auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+    auto mul = add ? add.getRhs().getDefiningOp<arith::MulFOp>() : nullptr;
+    if (!mul || add.getLhs() != body.getArgument(2) || mul.getLhs() != body.getArgument(0) ||
+        mul.getRhs() != body.getArgument(1) || body.getOperations().size() != 3)
+      return rewriter.notifyMatchFailure(op, "body is not a multiply-accumulate");
+    DenseElementsAttr weights;
+    if (!matchPattern(op.getDpsInputs()[1], m_Constant(&weights)) ||
+        !weights.getElementType().isF32())
+      return rewriter.notifyMatchFailure(op, "weights are not f32 constants");
+    auto wType = llvm::cast<RankedTensorType>(weights.getType());
+    int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
+    auto transposedType = RankedTensorType::get({cols, rows}, wType.getElementType());
+    DenseElementsAttr transposed;
+    if (weights.isSplat()) {
+      transposed = weights.reshape(transposedType);
+    } else {
+      auto values = llvm::to_vector(weights.getValues<float>());
+      std::vector<float> flipped(values.size());
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c)
+          flipped[c * rows + r] = values[r * cols + c];
+      transposed = DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
+    }
+    Location loc = op.getLoc();
+    Value wt = arith::ConstantOp::create(rewriter, loc, transposed);
+    auto matmul = linalg::MatmulOp::create(rewriter, loc, op.getResultTypes(),
+                                           ValueRange{op.getDpsInputs()[0], wt},
+                                           op.getDpsInits());
+    matmul->setAttr(kKindAttr, rewriter.getStringAttr("dense"));
+    rewriter.replaceOp(op, matmul.getResults());
     return success();
   }
 };
@@ -139,7 +200,7 @@ struct GroupedConvToBatchMatmul : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
 struct ConvToGemmPass : lwcc::cpu::impl::ConvToGemmPassBase<ConvToGemmPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToMatmul, GroupedConvToBatchMatmul>(&getContext());
+    patterns.add<ConvToMatmul, GroupedConvToBatchMatmul, DenseToMatmul>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

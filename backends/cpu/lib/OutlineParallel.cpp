@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ContextArgument.h"
 #include "lwcc/Backend/CPU/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -54,14 +55,8 @@ struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlinePar
       });
       if (loops.empty())
         continue;
-      MLIRContext *ctx = &getContext();
       // The runtime context, for the dispatch calls.
-      auto contextType = MemRefType::get({1}, IntegerType::get(ctx, 8));
-      if (failed(func.insertArgument(func.getNumArguments(), contextType,
-                                     DictionaryAttr::get(ctx, {NamedAttribute(
-                                         StringAttr::get(ctx, "lwcc.context"),
-                                         UnitAttr::get(ctx))}),
-                                     func.getLoc())))
+      if (failed(lwcc::cpu::getOrAddContextArgument(func)))
         return signalPassFailure();
       for (scf::ForOp loop : loops)
         if (succeeded(outline(module, func, loop, next)))
@@ -82,8 +77,7 @@ struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlinePar
     if (iterations < 2)
       return failure();
     Location loc = loop.getLoc();
-    MLIRContext *ctx = &getContext();
-    OpBuilder b(ctx);
+    OpBuilder b(&getContext());
     b.setInsertionPoint(func);
     SmallVector<Type> taskArgs(func.getArgumentTypes());
     taskArgs.append({b.getIndexType(), b.getIndexType()});
@@ -130,7 +124,6 @@ struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlinePar
     func::CallOp::create(b, loc, dispatch, operands);
     loop.erase();
     (void)module;
-    (void)ctx;
     return success();
   }
 };

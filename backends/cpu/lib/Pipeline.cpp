@@ -24,12 +24,10 @@ void buildCPUToLinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &optio
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(lwcc::createConvertLWNNToLinalgPass());
   fpm.addPass(createCanonicalizerPass());
-  if (options.fuseElementwise)
-    fpm.addPass(createLinalgElementwiseOpFusionPass());
-  // After fusion: its reshape propagation would turn the named GEMMs back
-  // into generics the kernels do not match.
   if (options.convToGemm)
     fpm.addPass(createConvToGemmPass());
+  if (options.fuseElementwise)
+    fpm.addPass(createFuseElementwisePass());
   fpm.addPass(createCSEPass());
 }
 
@@ -50,6 +48,8 @@ void buildCPUBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
 }
 
 void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+  if (options.profile)
+    pm.addPass(createProfilePass());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   if (options.vectorKernels) {
     EmitKernelsPassOptions kernels;

@@ -117,6 +117,12 @@ static Error defineDispatches(Module &module) {
   return Error::success();
 }
 
+/// One `lwcc --profile` entry (see lwcc-cpu-profile).
+struct ProfileEntry {
+  std::string name, kind;
+  uint64_t flops;
+};
+
 static Constant *cString(Module &module, StringRef text) {
   IRBuilder<> b(module.getContext());
   auto *global = new GlobalVariable(module, ArrayType::get(b.getInt8Ty(), text.size() + 1),
@@ -124,6 +130,36 @@ static Constant *cString(Module &module, StringRef text) {
                                     ConstantDataArray::getString(module.getContext(), text));
   global->setUnnamedAddr(GlobalValue::UnnamedAddr::Global);
   return global;
+}
+
+/// The runtime's profile tables: size, names, kinds and flops (empty
+/// without --profile).
+static void addProfileTables(Module &module, ArrayRef<ProfileEntry> entries) {
+  LLVMContext &ctx = module.getContext();
+  Type *ptr = PointerType::getUnqual(ctx);
+  Type *i64 = Type::getInt64Ty(ctx);
+  auto hidden = [&](StringRef name, Constant *value) {
+    auto *global = new GlobalVariable(module, value->getType(), true,
+                                      GlobalValue::ExternalLinkage, value, name);
+    global->setVisibility(GlobalValue::HiddenVisibility);
+  };
+  hidden("lwcc_internal_profile_size",
+         ConstantInt::get(Type::getInt32Ty(ctx), entries.size()));
+  SmallVector<Constant *> names, kinds, flops;
+  for (const ProfileEntry &entry : entries) {
+    names.push_back(cString(module, entry.name));
+    kinds.push_back(cString(module, entry.kind));
+    flops.push_back(ConstantInt::get(i64, entry.flops));
+  }
+  // A table is never empty, so the runtime's declarations always resolve.
+  if (entries.empty()) {
+    names.push_back(ConstantPointerNull::get(PointerType::getUnqual(ctx)));
+    kinds.push_back(ConstantPointerNull::get(PointerType::getUnqual(ctx)));
+    flops.push_back(ConstantInt::get(i64, 0));
+  }
+  hidden("lwcc_internal_profile_names", ConstantArray::get(ArrayType::get(ptr, names.size()), names));
+  hidden("lwcc_internal_profile_kinds", ConstantArray::get(ArrayType::get(ptr, kinds.size()), kinds));
+  hidden("lwcc_internal_profile_flops", ConstantArray::get(ArrayType::get(i64, flops.size()), flops));
 }
 
 /// The lwcc_model_info constant (layout mirrors backends/runtime/include/lwcc/runtime.h).
@@ -232,8 +268,16 @@ Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
         entryName = sym.str();
     }
   });
+  SmallVector<ProfileEntry> profile;
+  if (auto entries = module->getAttrOfType<mlir::ArrayAttr>("lwcc.profile"))
+    for (mlir::Attribute entry : entries) {
+      auto dict = llvm::cast<mlir::DictionaryAttr>(entry);
+      profile.push_back({dict.getAs<mlir::StringAttr>("name").str(),
+                         dict.getAs<mlir::StringAttr>("kind").str(),
+                         static_cast<uint64_t>(dict.getAs<mlir::IntegerAttr>("flops").getInt())});
+    }
   // The entry function ends with the runtime context if it has parallel
-  // kernels (lwcc-cpu-outline-parallel).
+  // kernels or profile probes (lwcc-cpu-outline-parallel, lwcc-cpu-profile).
   bool takesContext = false;
   module.walk([&](mlir::LLVM::LLVMFuncOp fn) {
     if (fn.getSymName() != entryName || fn.getNumArguments() == 0)
@@ -270,6 +314,7 @@ Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
   if (Error error = defineDispatches(*llvmModule))
     return std::move(error);
   addModelInfo(*llvmModule, signature, target, arenaBytes, weightBytes);
+  addProfileTables(*llvmModule, profile);
 
   ArrayRef<unsigned char> bitcode = runtimeBitcode(target.arch);
   auto buffer = MemoryBuffer::getMemBuffer(

@@ -55,6 +55,8 @@ public:
     auto channels = [&](Value n) {
       scf::ForOp loop = buildLoop(b, loc, 0, out[1], 1, {}, [&](Value ch, ValueRange) {
         taps.clear();
+        if (epilogue.bias)
+          channelBias = memref::LoadOp::create(b, loc, epilogue.bias, ValueRange{ch});
         for (int64_t y = 0; y < kh; ++y)
           for (int64_t x = 0; x < kw; ++x)
             taps.push_back(memref::LoadOp::create(
@@ -122,8 +124,11 @@ private:
     SmallVector<Value> cols, accs;
     for (const Chunk &chunk : strip) {
       cols.push_back(affine(ow0, 1, chunk.offset));
-      accs.push_back(vector::LoadOp::create(b, loc, VectorType::get({chunk.width}, f32),
-                                            output, ValueRange{n, ch, oh, cols.back()}));
+      auto type = VectorType::get({chunk.width}, f32);
+      accs.push_back(epilogue.bias
+                         ? Value(vector::BroadcastOp::create(b, loc, type, channelBias))
+                         : Value(vector::LoadOp::create(b, loc, type, output,
+                                                        ValueRange{n, ch, oh, cols.back()})));
     }
     for (int64_t y = 0; y < kh; ++y) {
       Value row = affine(oh, s0, y * d0);
@@ -137,9 +142,25 @@ private:
         }
       }
     }
-    for (size_t j = 0; j < strip.size(); ++j)
-      vector::StoreOp::create(b, loc, accs[j], output, ValueRange{n, ch, oh, cols[j]});
+    for (size_t j = 0; j < strip.size(); ++j) {
+      SmallVector<Value> loaded;
+      if (epilogue.consumer)
+        for (auto [i, other] : llvm::enumerate(epilogue.consumer.getDpsInputs()))
+          if (static_cast<int64_t>(i) != epilogue.kernelInput)
+            loaded.push_back(vector::LoadOp::create(b, loc, accs[j].getType(), other,
+                                                    ValueRange{n, ch, oh, cols[j]}));
+      Value value = applyEpilogueBody(b, loc, epilogue, accs[j], loaded);
+      vector::StoreOp::create(b, loc, value, epilogue.consumer ? epilogue.result : output,
+                              ValueRange{n, ch, oh, cols[j]});
+    }
   }
+
+public:
+  Epilogue epilogue;
+
+private:
+  /// The current channel's bias (with an absorbed bias broadcast).
+  Value channelBias;
 
   OpBuilder &b;
   Location loc;
@@ -162,8 +183,12 @@ LogicalResult emitDepthwiseKernel(RewriterBase &rewriter,
   if (!isVectorAddressable(input) || !isVectorAddressable(output) || !filterType ||
       !filterType.hasStaticShape())
     return failure();
+  DepthwiseEmitter emitter(rewriter, op.getLoc(), op, target);
+  emitter.epilogue = matchEpilogue(op, output, ValueRange{input, filter});
   rewriter.setInsertionPoint(op);
-  DepthwiseEmitter(rewriter, op.getLoc(), op, target).emit();
+  emitter.emit();
+  for (Operation *absorbed : emitter.epilogue.absorbed)
+    rewriter.eraseOp(absorbed);
   rewriter.eraseOp(op);
   return success();
 }

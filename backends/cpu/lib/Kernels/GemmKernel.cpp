@@ -142,10 +142,14 @@ private:
     }
     int64_t cols = strip.size();
     SmallVector<Value> accs;
-    for (int64_t i = 0; i < rows; ++i)
+    for (int64_t i = 0; i < rows; ++i) {
+      Value bias = epilogue.bias ? memref::LoadOp::create(b, loc, epilogue.bias, rowIdx[i])
+                                 : Value();
       for (int64_t j = 0; j < cols; ++j)
-        accs.push_back(
-            vector::LoadOp::create(b, loc, types[j], c, at(batch, rowIdx[i], colIdx[j])));
+        accs.push_back(bias ? Value(vector::BroadcastOp::create(b, loc, types[j], bias))
+                            : Value(vector::LoadOp::create(b, loc, types[j], c,
+                                                           at(batch, rowIdx[i], colIdx[j]))));
+    }
     ValueRange sums =
         buildLoop(b, loc, 0, k, 1, accs, [&](Value kk, ValueRange iter) {
           SmallVector<Value> bRow, next;
@@ -163,10 +167,26 @@ private:
           return next;
         }).getResults();
     for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j)
-        vector::StoreOp::create(b, loc, sums[i * cols + j], c,
+      for (int64_t j = 0; j < cols; ++j) {
+        SmallVector<Value> loaded;
+        for (Value input : epilogueInputs)
+          loaded.push_back(
+              vector::LoadOp::create(b, loc, types[j], input, at(batch, rowIdx[i], colIdx[j])));
+        Value value = applyEpilogueBody(b, loc, epilogue, sums[i * cols + j], loaded);
+        vector::StoreOp::create(b, loc, value, epilogueResult ? epilogueResult : c,
                                 at(batch, rowIdx[i], colIdx[j]));
+      }
   }
+
+public:
+  /// Absorbs `e`: its inputs and result as the kernel's 2-D views.
+  void setEpilogue(const Epilogue &e, ArrayRef<Value> inputs, Value result) {
+    epilogue = e;
+    epilogueInputs.assign(inputs.begin(), inputs.end());
+    epilogueResult = result;
+  }
+
+private:
 
   OpBuilder &b;
   Location loc;
@@ -175,6 +195,9 @@ private:
   const VectorTarget &target;
   BlockShape block;
   int64_t m = 0, n = 0, k = 0;
+  Epilogue epilogue;
+  SmallVector<Value> epilogueInputs;
+  Value epilogueResult;
 };
 
 bool hasDefaultMaps(linalg::LinalgOp op) {
@@ -194,10 +217,48 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1], c = op.getDpsInits()[0];
   if (!isVectorAddressable(a) || !isVectorAddressable(bMat) || !isVectorAddressable(c))
     return failure();
+  bool batched = llvm::isa<linalg::BatchMatmulOp>(op.getOperation());
+  GemmEmitter emitter(rewriter, op.getLoc(), a, bMat, c, batched, target);
+  // The epilogue sees C as the conv's 4-D output; the kernel indexes the
+  // same bytes as C's 2-D view.
+  Epilogue epilogue;
+  if (!batched) {
+    Value out = c;
+    SmallVector<ReassociationIndices> reassociation;
+    if (auto collapse = c.getDefiningOp<memref::CollapseShapeOp>()) {
+      out = collapse.getSrc();
+      reassociation = collapse.getReassociationIndices();
+    }
+    epilogue = matchEpilogue(op, out, ValueRange{a, bMat});
+    // The bias runs along dimension 1 of the output: C's rows only for a
+    // batch-1 [1, M, H, W] output viewed as [M, H*W].
+    bool biasOnRows = reassociation.size() == 2 &&
+                      reassociation[0] == ReassociationIndices{0, 1} &&
+                      llvm::cast<MemRefType>(out.getType()).getDimSize(0) == 1;
+    if (epilogue.bias && !biasOnRows) {
+      epilogue.bias = Value();
+      epilogue.absorbed.erase(epilogue.absorbed.begin());
+    }
+    rewriter.setInsertionPoint(op);
+    auto asMatrix = [&](Value value) -> Value {
+      if (reassociation.empty())
+        return value;
+      return memref::CollapseShapeOp::create(rewriter, op.getLoc(), value, reassociation);
+    };
+    SmallVector<Value> inputs;
+    Value result;
+    if (epilogue.consumer) {
+      for (auto [i, input] : llvm::enumerate(epilogue.consumer.getDpsInputs()))
+        if (static_cast<int64_t>(i) != epilogue.kernelInput)
+          inputs.push_back(asMatrix(input));
+      result = asMatrix(epilogue.result);
+    }
+    emitter.setEpilogue(epilogue, inputs, result);
+  }
   rewriter.setInsertionPoint(op);
-  GemmEmitter(rewriter, op.getLoc(), a, bMat, c,
-              llvm::isa<linalg::BatchMatmulOp>(op.getOperation()), target)
-      .emit();
+  emitter.emit();
+  for (Operation *absorbed : epilogue.absorbed)
+    rewriter.eraseOp(absorbed);
   rewriter.eraseOp(op);
   return success();
 }

@@ -56,6 +56,31 @@ void markParallel(mlir::scf::ForOp loop);
 /// contiguous, so rows can be read with vector loads.
 bool isVectorAddressable(mlir::Value memref);
 
+/// Element-wise work around a kernel's output `out` that the kernel does in
+/// registers instead (see Epilogue.cpp).
+struct Epilogue {
+  mlir::Value out;
+  /// 1-D, indexed by dimension 1 of `out`: the accumulators' start.
+  mlir::Value bias;
+  /// All-parallel, identity-mapped generic reading `out` once (input
+  /// `kernelInput`) and writing `result`, same shape.
+  mlir::linalg::GenericOp consumer;
+  int64_t kernelInput = -1;
+  mlir::Value result;
+  /// Ops the kernel replaces; erased after emission.
+  llvm::SmallVector<mlir::Operation *> absorbed;
+};
+
+/// What of the bias broadcast before `kernel` and the element-wise consumer
+/// after it, both on `out`, the kernel can absorb; `kernelInputs` are the
+/// buffers the kernel reads (the consumer's result must not be one).
+Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out, mlir::ValueRange kernelInputs);
+
+/// The consumer's body on vectors: `acc` for the kernel's input, the
+/// others from `loadedInputs` (in order, skipping the kernel's).
+mlir::Value applyEpilogueBody(mlir::OpBuilder &b, mlir::Location loc, const Epilogue &epilogue,
+                              mlir::Value acc, llvm::ArrayRef<mlir::Value> loadedInputs);
+
 /// Replaces a float linalg.matmul / linalg.batch_matmul (default maps) on
 /// memrefs with the register-blocked GEMM. Fails without changing anything
 /// if the op is not one it handles.

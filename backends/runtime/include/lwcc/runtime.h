@@ -78,6 +78,22 @@ lwcc_status lwcc_run(lwcc_context *ctx, const void *const *inputs,
 /* The message of the context's last failure ("" if none). */
 const char *lwcc_context_error(const lwcc_context *ctx);
 
+/* Per-layer profile of a library compiled with `lwcc --profile`: one entry
+ * per kernel or loop nest the model runs, named after its ONNX node. */
+typedef struct lwcc_profile_entry {
+  const char *name;     /* "<ONNX node> <what ran>" */
+  const char *kind;     /* "pointwise", "conv-gemm", "depthwise", "copy", ... */
+  uint64_t flops;       /* floating-point operations per run (0: not counted) */
+  uint64_t nanoseconds; /* summed over the context's runs since the last reset */
+  uint64_t calls;
+} lwcc_profile_entry;
+
+/* Number of entries; 0 unless the library was compiled with --profile. */
+uint32_t lwcc_profile_size(void);
+lwcc_status lwcc_profile_get(const lwcc_context *ctx, uint32_t index,
+                             lwcc_profile_entry *out);
+void lwcc_profile_reset(lwcc_context *ctx);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,6 +45,8 @@ struct CPUPipelineOptions {
   int64_t vectorRegisters = 16;
   /// Run the kernels' parallel loops on the runtime's thread pool.
   bool parallel = true;
+  /// Time each kernel (lwcc-cpu-profile, `lwcc --profile`).
+  bool profile = false;
 };
 
 /// lwnn -> linalg on tensors (lwcc-cpu-to-linalg).

@@ -143,4 +143,30 @@ def OutlineParallelPass : Pass<"lwcc-cpu-outline-parallel", "::mlir::ModuleOp"> 
   let statistics = [Statistic<"numOutlined", "num-outlined", "Loops outlined as tasks">];
 }
 
+def ProfilePass : Pass<"lwcc-cpu-profile", "::mlir::ModuleOp"> {
+  let summary = "Time every kernel and loop nest of the entry function";
+  let description = [{
+    Brackets each op of the entry function that does work with
+    `lwcc_internal_clock` and `lwcc_internal_profile(ctx, id, start)` (the
+    runtime adds the time to entry `id` of the context's profile) and
+    records each entry's name (ONNX node and what ran), kind (pointwise,
+    conv-gemm, depthwise, elementwise, copy, ...) and floating-point
+    operations in the module attribute `lwcc.profile`. Runs on memrefs,
+    before the kernels replace the linalg ops in place.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect"];
+  let statistics = [Statistic<"numProbes", "num-probes", "Profile entries">];
+}
+
+def FuseElementwisePass : Pass<"lwcc-cpu-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse chains of all-parallel linalg.generic ops (not into GEMMs)";
+  let description = [{
+    linalg's element-wise fusion, with its reshape propagation, limited to
+    producers and consumers that are all-parallel `linalg.generic` ops (or
+    reshapes between them): named ops and reductions keep their form, so
+    the GEMMs stay GEMMs for the kernels.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+}
+
 #endif // LWCC_BACKEND_CPU_PASSES_TD

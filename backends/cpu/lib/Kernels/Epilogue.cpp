@@ -1,0 +1,214 @@
+//===- Epilogue.cpp - bias and element-wise consumers fused into kernels --===//
+//
+// After bufferisation a conv is three passes over its output buffer V: a
+// generic broadcasting the bias into V, the kernel accumulating into V, and
+// an element-wise generic (activation, residual add, ...) reading V. The
+// kernel can start its accumulators from the bias and apply the element-wise
+// body to them before its single store, so V is written once and never
+// read back.
+//
+// The bias generic must be the last op before the kernel that touches V and
+// the consumer the first after it; V must not be touched afterwards. Ops in
+// between that do not touch V are safe to step over: the arena planner
+// never overlaps buffers that are live together, and V is live throughout.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+
+namespace lwcc::cpu {
+namespace {
+
+/// The buffer a view-like chain starts from.
+Value rootOf(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto view = llvm::dyn_cast<ViewLikeOpInterface>(def)) {
+      if (llvm::isa<memref::ViewOp>(def))
+        return value; // an arena slice: its own buffer
+      value = view.getViewSource();
+      continue;
+    }
+    break;
+  }
+  return value;
+}
+
+/// Whether `op` reads or writes anything derived from `root` (views only
+/// alias: the reads and writes are the ops that use them).
+bool touches(Operation *op, Value root) {
+  if (isMemoryEffectFree(op))
+    return false;
+  for (Value operand : op->getOperands())
+    if (llvm::isa<MemRefType>(operand.getType()) && rootOf(operand) == root)
+      return true;
+  return false;
+}
+
+bool isIdentityGeneric(linalg::GenericOp generic) {
+  return generic.getNumLoops() == generic.getNumParallelLoops() &&
+         llvm::all_of(generic.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); });
+}
+
+/// The generic broadcasting a 1-D bias along dimension 1 of `out`.
+Value matchBias(linalg::GenericOp generic, Value out) {
+  if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+      generic.getDpsInits()[0] != out)
+    return Value();
+  auto outType = llvm::cast<MemRefType>(out.getType());
+  Value bias = generic.getDpsInputs()[0];
+  auto biasType = llvm::dyn_cast<MemRefType>(bias.getType());
+  if (!biasType || biasType.getRank() != 1 || outType.getRank() < 2 ||
+      biasType.getDimSize(0) != outType.getDimSize(1))
+    return Value();
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  MLIRContext *ctx = generic.getContext();
+  if (maps[0] != AffineMap::get(outType.getRank(), 0, getAffineDimExpr(1, ctx)) ||
+      !maps[1].isIdentity())
+    return Value();
+  Block &body = generic.getRegion().front();
+  auto yield = llvm::cast<linalg::YieldOp>(body.getTerminator());
+  if (body.getOperations().size() != 1 || yield.getOperand(0) != body.getArgument(0))
+    return Value();
+  return bias;
+}
+
+/// Scalar arith/math ops only: those have a vector form with the same name.
+bool isVectorisableBody(Block &body) {
+  for (Operation &op : body.without_terminator()) {
+    Dialect *dialect = op.getDialect();
+    if (!dialect || op.getNumRegions() ||
+        !llvm::isa<arith::ArithDialect, math::MathDialect>(dialect))
+      return false;
+    for (Type type : llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
+      if (!type.isIntOrIndexOrFloat() || type.isIndex())
+        return false;
+  }
+  return true;
+}
+
+/// Moves the side-effect-free ops computing `value` (views, constants)
+/// before `point`, so the kernel emitted there can use it.
+bool hoistBefore(Value value, Operation *point) {
+  Operation *def = value.getDefiningOp();
+  if (!def || def->getBlock() != point->getBlock() || def->isBeforeInBlock(point))
+    return true;
+  if (!isMemoryEffectFree(def) || def->getNumRegions())
+    return false;
+  for (Value operand : def->getOperands())
+    if (!hoistBefore(operand, point))
+      return false;
+  def->moveBefore(point);
+  return true;
+}
+
+} // namespace
+
+Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
+  Epilogue epilogue;
+  epilogue.out = out;
+  Value root = rootOf(out);
+  if (!root.getDefiningOp<memref::ViewOp>() && !root.getDefiningOp<memref::AllocOp>())
+    return epilogue; // a caller's buffer: leave its writes as they are
+  // The bias: the last op before the kernel touching V.
+  for (Operation *op = kernel->getPrevNode(); op; op = op->getPrevNode()) {
+    if (!touches(op, root))
+      continue;
+    if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op))
+      if (Value bias = matchBias(generic, out)) {
+        epilogue.bias = bias;
+        epilogue.absorbed.push_back(op);
+      }
+    break;
+  }
+  // The consumer: the first op after the kernel touching V.
+  Operation *consumer = nullptr;
+  for (Operation *op = kernel->getNextNode(); op && !consumer; op = op->getNextNode())
+    if (touches(op, root))
+      consumer = op;
+  auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(consumer);
+  if (!generic || !isIdentityGeneric(generic) || generic.getNumDpsInits() != 1 ||
+      generic.getDpsInits()[0].getType() != out.getType() ||
+      !isVectorisableBody(generic.getRegion().front()) ||
+      !generic.getRegion().front().getArguments().back().use_empty())
+    return epilogue;
+  SmallVector<Value> inputs(generic.getDpsInputs());
+  int64_t fromKernel = -1;
+  for (auto [i, input] : llvm::enumerate(inputs)) {
+    if (input.getType() != out.getType())
+      return epilogue;
+    if (input == out && fromKernel < 0)
+      fromKernel = i;
+    else if (rootOf(input) == root)
+      return epilogue; // V read twice, or through another view
+  }
+  Value result = generic.getDpsInits()[0];
+  if (fromKernel < 0 || (result != out && rootOf(result) == root))
+    return epilogue;
+  // Unless the consumer updates V in place, nothing may read V after it:
+  // the fused kernel never writes V.
+  if (result != out)
+    for (Operation *op = consumer->getNextNode(); op; op = op->getNextNode())
+      if (touches(op, root))
+        return epilogue;
+  // The kernel stores results while it still reads its inputs: the result
+  // must not be one of them (the bufferiser reuses buffers freely).
+  for (Value input : kernelInputs)
+    if (rootOf(input) == rootOf(result))
+      return epilogue;
+  for (Value value : generic->getOperands())
+    if (!hoistBefore(value, kernel))
+      return epilogue;
+  epilogue.consumer = generic;
+  epilogue.kernelInput = fromKernel;
+  epilogue.result = result;
+  epilogue.absorbed.push_back(generic);
+  return epilogue;
+}
+
+Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue, Value acc,
+                        ArrayRef<Value> loadedInputs) {
+  if (!epilogue.consumer)
+    return acc;
+  auto vectorType = llvm::cast<VectorType>(acc.getType());
+  linalg::GenericOp consumer = epilogue.consumer;
+  Block &body = consumer.getRegion().front();
+  IRMapping map;
+  size_t next = 0;
+  for (unsigned i = 0; i < consumer.getNumDpsInputs(); ++i)
+    map.map(body.getArgument(i),
+            static_cast<int64_t>(i) == epilogue.kernelInput ? acc : loadedInputs[next++]);
+  auto vectorise = [&](Type scalar) { return VectorType::get(vectorType.getShape(), scalar); };
+  for (Operation &op : body.without_terminator()) {
+    SmallVector<Value> operands;
+    for (Value operand : op.getOperands()) {
+      if (Value mapped = map.lookupOrNull(operand)) {
+        operands.push_back(mapped);
+        continue;
+      }
+      // A scalar from outside the body (a constant): splat it.
+      operands.push_back(
+          vector::BroadcastOp::create(b, loc, vectorise(operand.getType()), operand));
+    }
+    OperationState state(loc, op.getName());
+    state.addOperands(operands);
+    state.addAttributes(op.getAttrs());
+    for (Type type : op.getResultTypes())
+      state.addTypes(vectorise(type));
+    Operation *vectorOp = b.create(state);
+    map.map(op.getResults(), vectorOp->getResults());
+  }
+  return map.lookup(body.getTerminator()->getOperand(0));
+}
+
+} // namespace lwcc::cpu
