@@ -1,7 +1,7 @@
 """lwcc against ONNX Runtime on the issue-4 model set: a command, not a test.
 
     python3 bench/run.py --bin build/bin [--models a,b] [--threads 1,2]
-                         [--runs 50] [--work /tmp/lwcc-bench]
+                         [--runs 50] [--work /tmp/lwcc-bench] [--profile]
 
 For each model: export it (torchvision zoo models via models/export_zoo.py,
 MobileNetV1 / RepVGG-A0 / MobileOne-S0 via bench/models.py), compile it with
@@ -11,7 +11,10 @@ same thread count: median of --runs runs after warm-up. GFLOP/s counts
 2 x the multiply-accumulates of Conv/Gemm/MatMul in the graph as exported
 (train-time branches included); % peak divides by the FMA peak bench/fma_peak.c
 measures with that many threads. Prints one row per model and thread count
-and the geometric mean of lwcc/ORT per thread count.
+and the geometric mean of lwcc/ORT per thread count. With --profile, each
+model is also compiled with `lwcc --profile` and run single-threaded under
+`lwcc-run --profile`: the pointwise-convolution layers' combined GFLOP/s and
+% of the 1-thread peak, and the slowest pointwise layer's.
 """
 import argparse
 import math
@@ -77,6 +80,17 @@ def graph_flops(path):
     return 2 * macs
 
 
+def pointwise_rate(output):
+    """(combined GFLOP/s, slowest layer GFLOP/s) of the pointwise entries of
+    an `lwcc-run --profile` table."""
+    total = re.search(r"^\s*[0-9.]+\s+[0-9.]+\s+([0-9.]+)\s+pointwise\s*$", output, re.M)
+    layers = [float(m.group(1)) for m in
+              re.finditer(r"^\s*[0-9.]+\s+[0-9.]+\s+([0-9.]+)\s+pointwise\s+\S", output, re.M)]
+    if not total or not layers:
+        return None
+    return float(total.group(1)), min(layers)
+
+
 def median_ms(output):
     return float(re.search(r"median ([0-9.]+) ms", output).group(1))
 
@@ -88,6 +102,8 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--work", default="/tmp/lwcc-bench")
+    parser.add_argument("--profile", action="store_true",
+                        help="also report the pointwise layers' share of the FMA peak")
     args = parser.parse_args()
     os.makedirs(args.work, exist_ok=True)
     threads = [int(t) for t in args.threads.split(",")]
@@ -96,7 +112,7 @@ def main():
     run(["clang-22", "-O3", "-march=native", "-ffp-contract=fast", "-pthread",
          os.path.join(ROOT, "bench", "fma_peak.c"), "-o", peak_exe])
     peaks = {t: float(re.search(r"([0-9.]+) GFLOP/s", run([peak_exe, str(t)])).group(1))
-             for t in threads}
+             for t in set(threads) | {1}}
     for t in threads:
         print(f"measured FMA peak, {t} thread(s): {peaks[t]:.1f} GFLOP/s")
 
@@ -125,6 +141,16 @@ def main():
                 print(f"{name:22} {t:3} {ours:9.2f} {theirs:9.2f} {ours / theirs:6.2f} "
                       f"{gflops:8.1f} {100 * gflops / peaks[t]:6.1f}% {compile_s:9.1f}",
                       flush=True)
+            if args.profile:
+                profiled = os.path.join(args.work, name + ".profile.so")
+                run([os.path.join(args.bin, "lwcc"), path, "-O3", "--profile", "-o", profiled])
+                rates = pointwise_rate(run([os.path.join(args.bin, "lwcc-run"), profiled,
+                                            "--input", x, "--bench", str(args.runs),
+                                            "--threads", "1", "--profile"]))
+                if rates:
+                    print(f"{'':22} pointwise layers: {rates[0]:.1f} GFLOP/s "
+                          f"({100 * rates[0] / peaks[1]:.1f}% of peak), slowest layer "
+                          f"{rates[1]:.1f} GFLOP/s ({100 * rates[1] / peaks[1]:.1f}%)", flush=True)
         except Exception as e:  # one broken model must not hide the others
             print(f"{name:22} error: {str(e).strip().splitlines()[0][:120]}", flush=True)
     for t in threads:

@@ -37,9 +37,15 @@ struct FuseElementwisePass
       auto isReshape = [](Operation *op) {
         return llvm::isa_and_present<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(op);
       };
-      return (isParallelGeneric(producer) || isReshape(producer)) &&
-             (isParallelGeneric(consumer) || isReshape(consumer)) &&
-             producer->hasOneUse();
+      if (!(isParallelGeneric(producer) || isReshape(producer)) ||
+          !(isParallelGeneric(consumer) || isReshape(consumer)) || !producer->hasOneUse())
+        return false;
+      // A producer the consumer broadcasts (a squeeze-excite gate over an
+      // image) would be recomputed for every element it is broadcast to.
+      if (auto generic = llvm::dyn_cast<linalg::GenericOp>(consumer))
+        if (!generic.getMatchingIndexingMap(operand).isPermutation())
+          return false;
+      return true;
     };
     linalg::populateElementwiseOpsFusionPatterns(patterns, onlyParallel);
     linalg::populateFoldReshapeOpsByExpansionPatterns(patterns, onlyParallel);
