@@ -39,6 +39,8 @@ struct CompileOptions {
   bool foldBatchNorm = true;
   bool reparameterize = true;
   bool fuseActivations = true;
+  /// Print the time each pass took to stderr.
+  bool timePasses = false;
   /// Report what each pass changed (CompileResult::passReport).
   bool passStatistics = false;
   /// Run batch-1 convolutions as GEMMs on the CPU.

@@ -129,6 +129,8 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   graph.fuseActivations = options.fuseActivations;
   lwnn::buildGraphOptimizationPipeline(pm, graph);
   cpu::buildCPULoweringPipeline(pm, pipeline);
+  if (options.timePasses)
+    pm.enableTiming();
   OpCountReport *report = nullptr;
   if (options.passStatistics) {
     auto owned = std::make_unique<OpCountReport>();

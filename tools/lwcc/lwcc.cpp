@@ -72,6 +72,9 @@ static cl::opt<bool> noFuseActivations("no-fuse-activations",
 static cl::opt<bool> passStatistics("pass-statistics",
                                     cl::desc("Print what each pass changed to stderr"),
                                     cl::cat(lwccCategory));
+static cl::opt<bool> timePasses("time-compile",
+                                cl::desc("Print the time each compiler pass took to stderr"),
+                                cl::cat(lwccCategory));
 static cl::opt<bool> noConvToGemm("no-conv-to-gemm",
                                   cl::desc("Keep convolutions as direct loops (no im2col + GEMM)"),
                                   cl::cat(lwccCategory));
@@ -122,6 +125,7 @@ int main(int argc, char **argv) {
   options.reparameterize = !noReparameterize;
   options.fuseActivations = !noFuseActivations;
   options.passStatistics = passStatistics;
+  options.timePasses = timePasses;
   options.convToGemm = !noConvToGemm;
   options.vectorKernels = !noVectorKernels;
   options.parallel = !noParallel;

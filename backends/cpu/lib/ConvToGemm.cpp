@@ -25,7 +25,7 @@ using namespace mlir;
 
 namespace {
 
-/// What the product computes, for profiles (lwcc-cpu-profile).
+/// What an op computes, for profiles (lwcc-cpu-profile).
 constexpr llvm::StringLiteral kKindAttr = "lwcc.kind";
 
 SmallVector<int64_t, 2> values(DenseIntElementsAttr attr) {
@@ -58,6 +58,7 @@ Value im2col(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw, in
       iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
         linalg::YieldOp::create(nb, nl, args[0]);
       });
+  copy->setAttr(kKindAttr, b.getStringAttr("im2col"));
   SmallVector<ReassociationIndices> groups;
   for (int64_t i = 0; i + 1 < lead; ++i)
     groups.push_back({i});

@@ -8,7 +8,7 @@
 // CHECK: %[[B:.+]] = tensor.collapse_shape %[[COL]] {{\[}}[0, 1, 2], [3, 4]] : tensor<3x3x3x4x4xf32> into tensor<27x16xf32>
 // CHECK: %[[A:.+]] = tensor.collapse_shape %arg1 {{\[}}[0], [1, 2, 3]] : tensor<8x3x3x3xf32> into tensor<8x27xf32>
 // CHECK: %[[C:.+]] = tensor.collapse_shape %arg2 {{\[}}[0, 1], [2, 3]] : tensor<1x8x4x4xf32> into tensor<8x16xf32>
-// CHECK: %[[P:.+]] = linalg.matmul ins(%[[A]], %[[B]] : tensor<8x27xf32>, tensor<27x16xf32>) outs(%[[C]] : tensor<8x16xf32>)
+// CHECK: %[[P:.+]] = linalg.matmul {lwcc.kind = "conv-gemm"} ins(%[[A]], %[[B]] : tensor<8x27xf32>, tensor<27x16xf32>) outs(%[[C]] : tensor<8x16xf32>)
 // CHECK: tensor.expand_shape %[[P]] {{\[}}[0, 1], [2, 3]] output_shape [1, 8, 4, 4]
 // CHECK-NOT: linalg.conv_2d
 func.func @strided(%x: tensor<1x3x9x9xf32>, %w: tensor<8x3x3x3xf32>, %acc: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
@@ -34,7 +34,7 @@ func.func @dilated(%x: tensor<1x2x6x6xf32>, %w: tensor<4x2x3x3xf32>, %acc: tenso
 // CHECK-LABEL: func @pointwise
 // CHECK-NOT: linalg.generic
 // CHECK: %[[B:.+]] = tensor.collapse_shape %arg0 {{\[}}[0, 1], [2, 3]] : tensor<1x16x7x7xf32> into tensor<16x49xf32>
-// CHECK: linalg.matmul ins(%{{.+}}, %[[B]] : tensor<24x16xf32>, tensor<16x49xf32>) outs(%{{.+}} : tensor<24x49xf32>)
+// CHECK: linalg.matmul {lwcc.kind = "pointwise"} ins(%{{.+}}, %[[B]] : tensor<24x16xf32>, tensor<16x49xf32>) outs(%{{.+}} : tensor<24x49xf32>)
 func.func @pointwise(%x: tensor<1x16x7x7xf32>, %w: tensor<24x16x1x1xf32>, %acc: tensor<1x24x7x7xf32>) -> tensor<1x24x7x7xf32> {
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x16x7x7xf32>, tensor<24x16x1x1xf32>) outs(%acc : tensor<1x24x7x7xf32>) -> tensor<1x24x7x7xf32>
   return %0 : tensor<1x24x7x7xf32>
@@ -46,7 +46,7 @@ func.func @pointwise(%x: tensor<1x16x7x7xf32>, %w: tensor<24x16x1x1xf32>, %acc: 
 // CHECK-LABEL: func @grouped
 // CHECK: linalg.generic {{.*}} outs(%{{.+}} : tensor<2x3x3x3x5x5xf32>)
 // CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2, 3], [4, 5]] : tensor<2x3x3x3x5x5xf32> into tensor<2x27x25xf32>
-// CHECK: linalg.batch_matmul ins(%{{.+}}, %{{.+}} : tensor<2x4x27xf32>, tensor<2x27x25xf32>) outs(%{{.+}} : tensor<2x4x25xf32>)
+// CHECK: linalg.batch_matmul {lwcc.kind = "grouped-gemm"} ins(%{{.+}}, %{{.+}} : tensor<2x4x27xf32>, tensor<2x27x25xf32>) outs(%{{.+}} : tensor<2x4x25xf32>)
 // CHECK: tensor.expand_shape %{{.+}} {{\[}}[0, 1], [2], [3, 4]] output_shape [1, 2, 4, 5, 5]
 func.func @grouped(%x: tensor<1x2x3x7x7xf32>, %w: tensor<2x4x3x3x3xf32>, %acc: tensor<1x2x4x5x5xf32>) -> tensor<1x2x4x5x5xf32> {
   %0 = linalg.conv_2d_ngchw_gfchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x3x7x7xf32>, tensor<2x4x3x3x3xf32>) outs(%acc : tensor<1x2x4x5x5xf32>) -> tensor<1x2x4x5x5xf32>

@@ -1,13 +1,13 @@
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels,canonicalize))' -split-input-file | FileCheck %s --check-prefix=AVX2
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels{vector-bits=128 vector-registers=32},canonicalize))' -split-input-file | FileCheck %s --check-prefix=NEON
 
-// GEMM 12x32x5: a narrow C, so rows outer (split across threads) in blocks
-// of 6, columns in blocks of two vectors (12 accumulators of 8 lanes on
-// AVX2) carried through the k loop; per k two loads of B, 6 scalar loads of
-// A, 12 multiply-adds. On NEON 8 rows x 3 vectors of 4 lanes, columns
-// 24 + 8, rows 8 + 4.
+// GEMM 12x32x5: a narrow C, so rows outer (the 2 row blocks of 6 split
+// across threads), columns in blocks of two vectors (12 accumulators of 8
+// lanes on AVX2) carried through the k loop; per k two loads of B, 6 scalar
+// loads of A, 12 multiply-adds. On NEON 8 rows x 3 vectors of 4 lanes,
+// columns 24 + 8, rows 8 + 4.
 // AVX2-LABEL: func @gemm
-// AVX2: scf.for %[[M0:.+]] = %c0 to %c12 step %c6 {
+// AVX2: scf.for %[[I:.+]] = %c0 to %c2 step %c1 {
 // AVX2: scf.for %[[N0:.+]] = %c0 to %c32 step %c16 {
 // AVX2-COUNT-12: vector.load %arg2{{.*}} : memref<12x32xf32>, vector<8xf32>
 // AVX2: scf.for %{{.+}} = %c0 to %c5 step %c1 iter_args(
@@ -28,10 +28,11 @@ func.func @gemm(%a: memref<12x5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32
 
 // -----
 
-// A wide C (8 column blocks or more): columns outer, split across threads,
-// so every row block reads the same K x 16 panel of B from L1.
+// A wide C (8 column blocks or more): the 8 column blocks outer, split
+// across threads, so every row block reads the same K x 16 panel of B from
+// L1.
 // AVX2-LABEL: func @wide
-// AVX2: scf.for %{{.+}} = %c0 to %c128 step %c16 {
+// AVX2: scf.for %{{.+}} = %c0 to %c8 step %c1 {
 // AVX2: scf.for %{{.+}} = %c0 to %c12 step %c6 {
 // AVX2: } {lwcc.parallel}
 func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf32>) {
@@ -43,14 +44,18 @@ func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf
 
 // Ragged N = 13 = 8 + 4 + 1 and M = 7 = 6 + 1: no masks, narrower vectors.
 // The 8- and 4-lane chunks form one strip (two vectors), the 1-lane chunk
-// another.
+// another. The remaining row is the parallel loop's last iteration.
 // AVX2-LABEL: func @ragged
 // NEON-LABEL: func @ragged
 // AVX2-NOT: step %c16
+// AVX2: scf.for %{{.+}} = %c0 to %c2 step %c1 {
+// AVX2: scf.if
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>)
 // AVX2: scf.for {{.*}} -> (vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>)
+// AVX2: } else {
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>)
 // AVX2: scf.for {{.*}} -> (vector<1xf32>)
+// AVX2: } {lwcc.parallel}
 // AVX2-NOT: vector.maskedload
 func.func @ragged(%a: memref<7x3xf32>, %b: memref<3x13xf32>, %c: memref<7x13xf32>) {
   linalg.matmul ins(%a, %b : memref<7x3xf32>, memref<3x13xf32>) outs(%c : memref<7x13xf32>)

@@ -13,10 +13,13 @@
 // BUFFERS: func.func @main(%{{.+}}: memref<1x3x8x8xf32> {lwnn.name = "x"}, %{{.+}}: memref<1x8x4x4xf32> {lwnn.name = "y"}, %{{.+}}: memref<{{[0-9]+}}xi8> {lwcc.arena}) attributes {lwcc.arena_bytes = {{[0-9]+}} : i64}
 // BUFFERS-NOT: memref.alloc
 
-// Bare pointers in, the GEMM kernel's vector multiply-adds, nothing from
-// libm out.
-// LLVM: llvm.func @main(%{{.+}}: !llvm.ptr{{.*}}, %{{.+}}: !llvm.ptr{{.*}}, %{{.+}}: !llvm.ptr
+// The GEMM kernel's vector multiply-adds run as a task over the entry's
+// pointers (x, y, arena, context) and an iteration range; the entry hands
+// the task to the thread pool. Bare pointers in, nothing from libm out.
+// LLVM: llvm.func @lwcc_task_0(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr, %{{.+}}: i64, %{{.+}}: i64)
 // LLVM: llvm.intr.fmuladd({{.*}}) : (vector<8xf32>, vector<8xf32>, vector<8xf32>) -> vector<8xf32>
+// LLVM: llvm.func @main(%{{.+}}: !llvm.ptr{{.*}}, %{{.+}}: !llvm.ptr{{.*}}, %{{.+}}: !llvm.ptr{{.*}}, %{{.+}}: !llvm.ptr {lwcc.context})
+// LLVM: llvm.call @lwcc_dispatch_0(
 // LLVM-NOT: llvm.call
 func.func @main(%x: tensor<1x3x8x8xf32> {lwnn.name = "x"}) -> (tensor<1x8x4x4xf32> {lwnn.name = "y"}) {
   %w = lwnn.constant dense<0.5> : tensor<8x3x3x3xf32>

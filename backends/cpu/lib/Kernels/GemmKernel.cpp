@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -85,15 +86,42 @@ private:
       full.push_back({v * target.lanes, target.lanes});
     auto tail = intoStrips(splitColumns(nMain, n, target.lanes), block.vectors);
     Value zero = indexConstant(b, loc, 0);
-    if (nMain / width >= kColumnBlocksForColumnsOuter) {
-      scf::ForOp columns = buildLoop(b, loc, 0, nMain, width, {}, [&](Value n0, ValueRange) {
-        emitRowBlocks(batch, n0, full);
+    // One loop over the blocks plus, as its last iteration, the ragged
+    // remainder: threads share the remainder too, and it is emitted once.
+    auto blocksThenRemainder = [&](int64_t blocks, bool remainder,
+                                   llvm::function_ref<void(Value)> block,
+                                   llvm::function_ref<void()> rest) {
+      if (blocks + remainder == 0)
+        return;
+      scf::ForOp loop = buildLoop(b, loc, 0, blocks + remainder, 1, {}, [&](Value i, ValueRange) {
+        if (!remainder) {
+          block(i);
+        } else {
+          Value isBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i,
+                                                indexConstant(b, loc, blocks));
+          auto branch = scf::IfOp::create(b, loc, isBlock, /*withElseRegion=*/true);
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(branch.thenBlock()->getTerminator());
+          block(i);
+          b.setInsertionPoint(branch.elseBlock()->getTerminator());
+          rest();
+        }
         return SmallVector<Value>();
       });
-      if (parallel)
-        markParallel(columns);
-      for (const auto &strip : tail)
-        emitRowBlocks(batch, zero, strip);
+      if (parallel && blocks + remainder > 1)
+        markParallel(loop);
+    };
+    auto scaled = [&](Value i, int64_t factor) {
+      return arith::MulIOp::create(b, loc, i, indexConstant(b, loc, factor)).getResult();
+    };
+    if (nMain / width >= kColumnBlocksForColumnsOuter) {
+      blocksThenRemainder(
+          nMain / width, !tail.empty(),
+          [&](Value i) { emitRowBlocks(batch, scaled(i, width), full); },
+          [&] {
+            for (const auto &strip : tail)
+              emitRowBlocks(batch, zero, strip);
+          });
       return;
     }
     auto emitColumns = [&](Value m0, int64_t rows) {
@@ -106,16 +134,10 @@ private:
         emitTile(batch, m0, rows, zero, strip);
     };
     int64_t mMain = m / block.rows * block.rows;
-    if (mMain > 0) {
-      scf::ForOp rows = buildLoop(b, loc, 0, mMain, block.rows, {}, [&](Value m0, ValueRange) {
-        emitColumns(m0, block.rows);
-        return SmallVector<Value>();
-      });
-      if (parallel)
-        markParallel(rows);
-    }
-    if (m > mMain)
-      emitColumns(indexConstant(b, loc, mMain), m - mMain);
+    blocksThenRemainder(
+        mMain / block.rows, m > mMain,
+        [&](Value i) { emitColumns(scaled(i, block.rows), block.rows); },
+        [&] { emitColumns(indexConstant(b, loc, mMain), m - mMain); });
   }
 
   void emitRowBlocks(Value batch, Value n0, ArrayRef<Chunk> strip) {
