@@ -122,3 +122,40 @@ func.func @declined(%a: memref<4x4xi32>, %b: memref<4x4xi32>, %c: memref<4x4xi32
   linalg.matmul ins(%d, %e : memref<?x4xf32>, memref<4x4xf32>) outs(%f : memref<?x4xf32>)
   return
 }
+
+// -----
+
+// A global average pool's sum over H x W = 7 x 7 = 49: per channel (split
+// across threads) two 8-lane accumulators over 48 elements, the last one as
+// a 1-lane vector, one horizontal reduction, added to the output's value.
+// AVX2-LABEL: func @pool_sum
+// AVX2: memref.collapse_shape %arg0 {{\[}}[0, 1], [2, 3]] : memref<1x6x7x7xf32> into memref<6x49xf32>
+// AVX2: scf.for %[[C:.+]] = %c0 to %c6 step %c1 {
+// AVX2: scf.for {{.*}} = %c0 to %c48 step %c16 iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>)
+// AVX2: vector.reduction <add>
+// AVX2: vector.load {{.*}} : memref<6x49xf32>, vector<1xf32>
+// AVX2: memref.load {{.*}}[%[[C]]]
+// AVX2: memref.store {{.*}}[%[[C]]]
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: linalg.generic
+// Max pools reduce with maximumf.
+// AVX2-LABEL: func @pool_max
+// AVX2: vector.reduction <maximumf>
+#pool_in = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#pool_out = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+func.func @pool_sum(%x: memref<1x6x7x7xf32>, %y: memref<1x6xf32>) {
+  linalg.generic {indexing_maps = [#pool_in, #pool_out], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%x : memref<1x6x7x7xf32>) outs(%y : memref<1x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %out, %in : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @pool_max(%x: memref<1x6x7x7xf32>, %y: memref<1x6xf32>) {
+  linalg.generic {indexing_maps = [#pool_in, #pool_out], iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%x : memref<1x6x7x7xf32>) outs(%y : memref<1x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.maximumf %out, %in : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -33,8 +33,9 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
     VectorTarget target{vectorBits / 32, vectorRegisters};
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp,
-                    linalg::DepthwiseConv2DNchwChwOp>(op.getOperation()))
+      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::DepthwiseConv2DNchwChwOp>(
+              op.getOperation()) ||
+          (llvm::isa<linalg::GenericOp>(op.getOperation()) && op.getNumReductionLoops() > 0))
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
@@ -42,6 +43,9 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
       if (auto depthwise = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation())) {
         if (succeeded(emitDepthwiseKernel(rewriter, depthwise, target)))
           ++numDepthwise;
+      } else if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation())) {
+        if (succeeded(emitReductionKernel(rewriter, generic, target)))
+          ++numReductions;
       } else if (succeeded(emitGemmKernel(rewriter, op, target))) {
         ++numGemms;
       }

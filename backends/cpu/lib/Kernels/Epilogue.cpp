@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -97,6 +98,43 @@ bool isVectorisableBody(Block &body) {
   return true;
 }
 
+/// The bytes a memref may address: a constant-offset view of the arena
+/// covers its own bytes, anything else its whole root buffer.
+struct ByteRange {
+  Value base;
+  int64_t begin = 0, end = std::numeric_limits<int64_t>::max();
+};
+
+ByteRange byteRange(Value memref) {
+  Value root = rootOf(memref);
+  if (auto view = root.getDefiningOp<memref::ViewOp>()) {
+    auto type = llvm::cast<MemRefType>(view.getType());
+    std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+    if (shift && type.hasStaticShape())
+      return {view.getSource(), *shift,
+              *shift + type.getNumElements() * (type.getElementTypeBitWidth() / 8)};
+  }
+  return {root};
+}
+
+bool overlap(const ByteRange &a, const ByteRange &b) {
+  return a.base == b.base && a.begin < b.end && b.begin < a.end;
+}
+
+/// Whether `op` (nested ops included) uses no memory in `ranges`. The arena
+/// planner gave a buffer's bytes to others outside its lifetime, so a write
+/// the kernel moves earlier must not land in bytes still in use.
+bool independent(Operation *op, ArrayRef<ByteRange> ranges) {
+  bool clash = false;
+  op->walk([&](Operation *nested) {
+    for (Value operand : nested->getOperands())
+      if (llvm::isa<MemRefType>(operand.getType()))
+        for (const ByteRange &range : ranges)
+          clash |= overlap(byteRange(operand), range);
+  });
+  return !clash;
+}
+
 /// Moves the side-effect-free ops computing `value` (views, constants)
 /// before `point`, so the kernel emitted there can use it.
 bool hoistBefore(Value value, Operation *point) {
@@ -155,6 +193,15 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   Value result = generic.getDpsInits()[0];
   if (fromKernel < 0 || (result != out && rootOf(result) == root))
     return epilogue;
+  // The kernel does the consumer's reads and write early: nothing between
+  // the two may write what the consumer reads or use the bytes it writes.
+  SmallVector<ByteRange> moved;
+  for (Value value : generic->getOperands())
+    if (value != out)
+      moved.push_back(byteRange(value));
+  for (Operation *op = kernel->getNextNode(); op != consumer; op = op->getNextNode())
+    if (!isMemoryEffectFree(op) && !independent(op, moved))
+      return epilogue;
   // Unless the consumer updates V in place, nothing may read V after it:
   // the fused kernel never writes V.
   if (result != out)
@@ -162,9 +209,10 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
       if (touches(op, root))
         return epilogue;
   // The kernel stores results while it still reads its inputs: the result
-  // must not be one of them (the bufferiser reuses buffers freely).
+  // must not share bytes with them (the bufferiser and the arena planner
+  // reuse buffers freely).
   for (Value input : kernelInputs)
-    if (rootOf(input) == rootOf(result))
+    if (overlap(byteRange(input), byteRange(result)))
       return epilogue;
   for (Value value : generic->getOperands())
     if (!hoistBefore(value, kernel))

@@ -93,6 +93,12 @@ mlir::LogicalResult emitDepthwiseKernel(mlir::RewriterBase &rewriter,
                                         mlir::linalg::DepthwiseConv2DNchwChwOp op,
                                         const VectorTarget &target);
 
+/// Replaces a float sum or max reduction over a memref's trailing
+/// contiguous dimensions (global pools, reduce_mean, the squeeze of
+/// squeeze-excite) with a vectorised one.
+mlir::LogicalResult emitReductionKernel(mlir::RewriterBase &rewriter, mlir::linalg::GenericOp op,
+                                        const VectorTarget &target);
+
 } // namespace lwcc::cpu
 
 #endif // LWCC_BACKEND_CPU_KERNELS_H

@@ -102,8 +102,9 @@ def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
 def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
   let summary = "Register-blocked vector kernels for GEMMs and depthwise convolutions";
   let description = [{
-    Replaces static-shaped float `linalg.matmul`, `linalg.batch_matmul` and
-    `linalg.depthwise_conv_2d_nchw_chw` on memrefs with loop nests of vector
+    Replaces static-shaped float `linalg.matmul`, `linalg.batch_matmul`,
+    `linalg.depthwise_conv_2d_nchw_chw` and sum/max `linalg.generic`
+    reductions over trailing dimensions on memrefs with loop nests of vector
     operations sized for the target: the GEMM keeps an MR x NR block of C in
     vector registers while it walks K (one broadcast of A and one load of B
     per multiply-add), columns outer so a K x NR panel of B stays in L1; the
@@ -122,7 +123,8 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
   ];
   let statistics = [
     Statistic<"numGemms", "num-gemms", "GEMMs given the register-blocked kernel">,
-    Statistic<"numDepthwise", "num-depthwise", "Depthwise convolutions given the vector kernel">
+    Statistic<"numDepthwise", "num-depthwise", "Depthwise convolutions given the vector kernel">,
+    Statistic<"numReductions", "num-reductions", "Trailing-dimension reductions vectorised">
   ];
 }
 
