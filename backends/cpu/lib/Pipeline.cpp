@@ -56,13 +56,18 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options
     kernels.vectorBits = options.vectorBits;
     kernels.vectorRegisters = options.vectorRegisters;
     fpm.addPass(createEmitKernelsPass(kernels));
-    if (options.parallel)
-      pm.addPass(createOutlineParallelPass());
   }
-  OpPassManager &lower = pm.nest<func::FuncOp>();
-  lower.addPass(createLowerCopiesPass());
-  lower.addPass(createConvertLinalgToLoopsPass());
-  lower.addPass(createExpandMathPass());
+  fpm.addPass(createLowerCopiesPass());
+  if (options.parallel) {
+    // The loop nests the kernels left (pads, im2col, element-wise) share
+    // the thread pool with them.
+    fpm.addPass(createConvertLinalgToParallelLoopsPass());
+    fpm.addPass(createParallelLoopsPass());
+    pm.addPass(createOutlineParallelPass());
+  } else {
+    fpm.addPass(createConvertLinalgToLoopsPass());
+  }
+  pm.nest<func::FuncOp>().addPass(createExpandMathPass());
   pm.addPass(createFlattenConstantsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

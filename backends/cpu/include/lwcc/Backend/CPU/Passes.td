@@ -171,4 +171,16 @@ def FuseElementwisePass : Pass<"lwcc-cpu-fuse-elementwise", "::mlir::func::FuncO
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
 }
 
+def ParallelLoopsPass : Pass<"lwcc-cpu-parallel-loops", "::mlir::func::FuncOp"> {
+  let summary = "Mark the entry's top-level parallel loop nests for the thread pool";
+  let description = [{
+    Each `scf.parallel` (from `convert-linalg-to-parallel-loops`) directly in
+    the function body becomes nested `scf.for` loops, the outermost marked
+    `lwcc.parallel` when it has at least two iterations, for
+    `lwcc-cpu-outline-parallel`.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect"];
+  let statistics = [Statistic<"numMarked", "num-marked", "Loop nests marked parallel">];
+}
+
 #endif // LWCC_BACKEND_CPU_PASSES_TD
