@@ -79,67 +79,44 @@ bool isBatchOneFloat(linalg::LinalgOp op) {
   return out.getDimSize(0) == 1 && llvm::isa<FloatType>(out.getElementType());
 }
 
-struct ConvToMatmul : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
-                                PatternRewriter &rewriter) const override {
+/// conv_2d_nchw_fchw as matmul, conv_2d_ngchw_gfchw (one more leading group
+/// dimension everywhere) as batch_matmul over the groups.
+template <typename ConvOp, typename GemmOp>
+struct ConvAsGemm : OpRewritePattern<ConvOp> {
+  using OpRewritePattern<ConvOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvOp op, PatternRewriter &rewriter) const override {
     if (!isBatchOneFloat(op))
       return rewriter.notifyMatchFailure(op, "not a static batch-1 float convolution");
     Location loc = op.getLoc();
     Value input = op.getInputs()[0], filter = op.getInputs()[1], init = op.getOutputs()[0];
+    auto inType = llvm::cast<RankedTensorType>(input.getType());
     auto wType = llvm::cast<RankedTensorType>(filter.getType());
     auto outType = llvm::cast<RankedTensorType>(init.getType());
-    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
-    int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+    int64_t rank = outType.getRank();
+    bool grouped = rank == 5;
+    int64_t kh = wType.getDimSize(rank - 2), kw = wType.getDimSize(rank - 1);
+    int64_t oh = outType.getDimSize(rank - 2), ow = outType.getDimSize(rank - 1);
     SmallVector<int64_t, 2> s = values(op.getStrides()), d = values(op.getDilations());
-    Value col;
-    auto inType = llvm::cast<RankedTensorType>(input.getType());
     bool pointwise = kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 &&
-                     inType.getDimSize(2) == oh && inType.getDimSize(3) == ow;
-    if (pointwise)
-      col = collapse(rewriter, loc, input, {{0, 1}, {2, 3}});
-    else
-      col = im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
-    Value weights = collapse(rewriter, loc, filter, {{0}, {1, 2, 3}});
-    Value acc = collapse(rewriter, loc, init, {{0, 1}, {2, 3}});
-    auto matmul = linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
-                                           ValueRange{weights, col}, ValueRange{acc});
-    matmul->setAttr(kKindAttr, rewriter.getStringAttr(pointwise ? "pointwise" : "conv-gemm"));
-    Value product = matmul.getResult(0);
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, outType, product, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
-    return success();
-  }
-};
-
-struct GroupedConvToBatchMatmul : OpRewritePattern<linalg::Conv2DNgchwGfchwOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(linalg::Conv2DNgchwGfchwOp op,
-                                PatternRewriter &rewriter) const override {
-    if (!isBatchOneFloat(op))
-      return rewriter.notifyMatchFailure(op, "not a static batch-1 float convolution");
-    Location loc = op.getLoc();
-    Value input = op.getInputs()[0], filter = op.getInputs()[1], init = op.getOutputs()[0];
-    auto wType = llvm::cast<RankedTensorType>(filter.getType()); // [G, F, C, KH, KW]
-    auto outType = llvm::cast<RankedTensorType>(init.getType()); // [1, G, F, OH, OW]
-    int64_t kh = wType.getDimSize(3), kw = wType.getDimSize(4);
-    int64_t oh = outType.getDimSize(3), ow = outType.getDimSize(4);
-    SmallVector<int64_t, 2> s = values(op.getStrides()), d = values(op.getDilations());
-    auto inType = llvm::cast<RankedTensorType>(input.getType());
-    Value col;
-    if (kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 && inType.getDimSize(3) == oh &&
-        inType.getDimSize(4) == ow)
-      col = collapse(rewriter, loc, input, {{0, 1}, {2}, {3, 4}});
-    else
-      col = im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
-    Value weights = collapse(rewriter, loc, filter, {{0}, {1}, {2, 3, 4}});
-    Value acc = collapse(rewriter, loc, init, {{0, 1}, {2}, {3, 4}});
-    auto matmul = linalg::BatchMatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
-                                                ValueRange{weights, col}, ValueRange{acc});
-    matmul->setAttr(kKindAttr, rewriter.getStringAttr("grouped-gemm"));
-    Value product = matmul.getResult(0);
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, outType, product, SmallVector<ReassociationIndices>{{0, 1}, {2}, {3, 4}});
+                     inType.getDimSize(rank - 2) == oh && inType.getDimSize(rank - 1) == ow;
+    // Images [1, (G,) C, H, W] as [(G,) C, H*W]; filters [(G,) F, C, KH, KW]
+    // as [(G,) F, C*KH*KW].
+    SmallVector<ReassociationIndices> image =
+        grouped ? SmallVector<ReassociationIndices>{{0, 1}, {2}, {3, 4}}
+                : SmallVector<ReassociationIndices>{{0, 1}, {2, 3}};
+    SmallVector<ReassociationIndices> window =
+        grouped ? SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}}
+                : SmallVector<ReassociationIndices>{{0}, {1, 2, 3}};
+    Value col = pointwise ? collapse(rewriter, loc, input, image)
+                          : im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
+    Value weights = collapse(rewriter, loc, filter, window);
+    Value acc = collapse(rewriter, loc, init, image);
+    auto gemm = GemmOp::create(rewriter, loc, TypeRange{acc.getType()},
+                               ValueRange{weights, col}, ValueRange{acc});
+    gemm->setAttr(kKindAttr, rewriter.getStringAttr(grouped     ? "grouped-gemm"
+                                                    : pointwise ? "pointwise"
+                                                                : "conv-gemm"));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, outType, gemm.getResult(0), image);
     return success();
   }
 };
@@ -201,7 +178,9 @@ struct DenseToMatmul : OpRewritePattern<linalg::GenericOp> {
 struct ConvToGemmPass : lwcc::cpu::impl::ConvToGemmPassBase<ConvToGemmPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToMatmul, GroupedConvToBatchMatmul, DenseToMatmul>(&getContext());
+    patterns.add<ConvAsGemm<linalg::Conv2DNchwFchwOp, linalg::MatmulOp>,
+                 ConvAsGemm<linalg::Conv2DNgchwGfchwOp, linalg::BatchMatmulOp>, DenseToMatmul>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -59,7 +59,7 @@ struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlinePar
       if (failed(lwcc::cpu::getOrAddContextArgument(func)))
         return signalPassFailure();
       for (scf::ForOp loop : loops)
-        if (succeeded(outline(module, func, loop, next)))
+        if (succeeded(outline(func, loop, next)))
           ++next;
       // Marks left on loops that could not be outlined are harmless.
       func.walk([&](scf::ForOp loop) { loop->removeAttr(lwcc::cpu::kParallelAttr); });
@@ -67,7 +67,7 @@ struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlinePar
     numOutlined += next;
   }
 
-  LogicalResult outline(ModuleOp module, func::FuncOp func, scf::ForOp loop, int64_t index) {
+  LogicalResult outline(func::FuncOp func, scf::ForOp loop, int64_t index) {
     std::optional<int64_t> lb = getConstantIntValue(loop.getLowerBound()),
                            ub = getConstantIntValue(loop.getUpperBound()),
                            step = getConstantIntValue(loop.getStep());
@@ -123,7 +123,6 @@ struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlinePar
     operands.push_back(arith::ConstantIndexOp::create(b, loc, iterations));
     func::CallOp::create(b, loc, dispatch, operands);
     loop.erase();
-    (void)module;
     return success();
   }
 };
