@@ -8,8 +8,9 @@ multiple of the register block, strides 2 (de-interleaving loads near the
 end of the padded row), dilation, asymmetric and 5x5 windows, grouped and
 strided 1x1 convolutions; and chains whose bias, activation and residual
 add the kernels absorb, including one where the bufferiser reuses the
-output buffer for an intermediate the next kernel reads. Weights are
-seeded random numbers.
+output buffer for an intermediate the next kernel reads and one whose K
+runs in blocks. Depthwise cases read their zero padding implicitly (the
+kernel supplies the border). Weights are seeded random numbers.
 """
 import os
 import sys
@@ -33,6 +34,9 @@ CASES = {
     "k_grouped": ([1, 16, 9, 9], 8, 3, 1, [1, 1, 1, 1], 1, 4),
     "k_1x1_s2": ([1, 8, 10, 10], 12, 1, 2, [0, 0, 0, 0], 1, 1),
     "k_conv5_dilated": ([1, 6, 12, 12], 7, 5, 1, [4, 4, 4, 4], 2, 1),
+    # a 5x5 window wider than half the 7-wide rows: every segment of a row
+    # has taps outside it on both sides.
+    "k_dw5_s1_narrow": ([1, 8, 7, 7], 8, 5, 1, [2, 2, 2, 2], 1, 8),
 }
 
 
@@ -106,6 +110,10 @@ CHAINS = {
     # inverted residual: expand, depthwise stride 1, project, + input, relu6.
     "k_chain_residual": ([1, 8, 14, 14], [(24, 1, 1, 1, "relu6"), (24, 3, 1, 24, "relu6"),
                                            (8, 1, 1, 1, "relu6")], True),
+    # K = 360 runs in two blocks: partial sums in C, then bias, residual add
+    # and relu on the last; 40 rows and 81 columns leave ragged blocks.
+    "k_chain_deep_residual": ([1, 40, 9, 9], [(40, 3, 1, 1, "relu"), (40, 3, 1, 1, "relu")],
+                              True),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),

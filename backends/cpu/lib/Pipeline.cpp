@@ -20,7 +20,8 @@ using namespace mlir;
 
 namespace lwcc::cpu {
 
-void buildCPUToLinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+void buildCPUToLinalgPipeline(OpPassManager &pm,
+                              const CPUPipelineOptions &options) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(lwcc::createConvertLWNNToLinalgPass());
   fpm.addPass(createCanonicalizerPass());
@@ -31,11 +32,13 @@ void buildCPUToLinalgPipeline(OpPassManager &pm, const CPUPipelineOptions &optio
   fpm.addPass(createCSEPass());
 }
 
-void buildCPUBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
+void buildCPUBufferizePipeline(OpPassManager &pm,
+                               const CPUPipelineOptions &options) {
   pm.nest<func::FuncOp>().addPass(createPrepareEntryPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
-  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   // Results become caller-provided buffers; hoisting lets the model write
   // straight into them instead of copying.
@@ -44,10 +47,13 @@ void buildCPUBufferizePipeline(OpPassManager &pm, const CPUPipelineOptions &) {
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addPass(createCanonicalizerPass());
+  if (options.vectorKernels)
+    pm.nest<func::FuncOp>().addPass(createMarkImplicitPadsPass());
   pm.nest<func::FuncOp>().addPass(createPlanArenaPass());
 }
 
-void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+void buildCPUToLLVMPipeline(OpPassManager &pm,
+                            const CPUPipelineOptions &options) {
   if (options.profile)
     pm.addPass(createProfilePass());
   OpPassManager &fpm = pm.nest<func::FuncOp>();
@@ -85,7 +91,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm, const CPUPipelineOptions &options
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildCPULoweringPipeline(OpPassManager &pm, const CPUPipelineOptions &options) {
+void buildCPULoweringPipeline(OpPassManager &pm,
+                              const CPUPipelineOptions &options) {
   buildCPUToLinalgPipeline(pm, options);
   buildCPUBufferizePipeline(pm, options);
   buildCPUToLLVMPipeline(pm, options);
@@ -99,7 +106,8 @@ void registerCPUBackend() {
       build(pm, CPUPipelineOptions());
     });
   };
-  reg("lwcc-cpu-to-linalg", "lwnn -> linalg on tensors", buildCPUToLinalgPipeline);
+  reg("lwcc-cpu-to-linalg", "lwnn -> linalg on tensors",
+      buildCPUToLinalgPipeline);
   reg("lwcc-cpu-bufferize", "linalg on tensors -> memrefs in the planned arena",
       buildCPUBufferizePipeline);
   reg("lwcc-cpu-to-llvm", "memrefs -> LLVM dialect (bare-pointer ABI)",

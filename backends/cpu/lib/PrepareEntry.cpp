@@ -45,8 +45,8 @@ void flattenEmptyBoundaries(func::FuncOp func) {
       continue;
     auto original = llvm::cast<RankedTensorType>(arg.getType());
     arg.setType(flat);
-    auto expanded = tensor::ExpandShapeOp::create(b, func.getLoc(), original, arg,
-                                                  allInOne(original.getRank()));
+    auto expanded = tensor::ExpandShapeOp::create(
+        b, func.getLoc(), original, arg, allInOne(original.getRank()));
     arg.replaceAllUsesExcept(expanded, expanded);
   }
   func.walk([&](func::ReturnOp ret) {
@@ -55,12 +55,14 @@ void flattenEmptyBoundaries(func::FuncOp func) {
       if (RankedTensorType flat = flatEmptyType(operand.get().getType()))
         operand.set(tensor::CollapseShapeOp::create(
             b, ret.getLoc(), flat, operand.get(),
-            allInOne(llvm::cast<RankedTensorType>(operand.get().getType()).getRank())));
+            allInOne(llvm::cast<RankedTensorType>(operand.get().getType())
+                         .getRank())));
   });
   SmallVector<Type> results;
   for (Type t : func.getFunctionType().getResults())
     results.push_back(flatEmptyType(t) ? Type(flatEmptyType(t)) : t);
-  func.setType(FunctionType::get(func.getContext(), entry.getArgumentTypes(), results));
+  func.setType(
+      FunctionType::get(func.getContext(), entry.getArgumentTypes(), results));
 }
 
 /// Each output gets its own buffer: a value returned twice is copied, since
@@ -76,14 +78,50 @@ void distinctResults(func::FuncOp func) {
         continue;
       Value empty = tensor::EmptyOp::create(b, ret.getLoc(), type.getShape(),
                                             type.getElementType());
-      operand.set(linalg::CopyOp::create(b, ret.getLoc(), v, empty).getResult(0));
+      operand.set(
+          linalg::CopyOp::create(b, ret.getLoc(), v, empty).getResult(0));
     }
   });
 }
 
-struct PrepareEntryPass : lwcc::cpu::impl::PrepareEntryPassBase<PrepareEntryPass> {
+/// Gives `init` a tensor.empty of its own if it shares one.
+void untie(OpOperand &init) {
+  auto empty = init.get().getDefiningOp<tensor::EmptyOp>();
+  if (!empty || empty->hasOneUse())
+    return;
+  OpBuilder b(init.getOwner());
+  init.set(b.clone(*empty)->getResult(0));
+}
+
+/// A depthwise conv reading a pad, and the element-wise op after it, get
+/// output buffers of their own: CSE shares one tensor.empty among every
+/// same-shaped init, and bufferisation then writes over the pad's source,
+/// which the kernel wants to read in place of the padded copy
+/// (ImplicitPad.cpp) while it applies that element-wise op.
+void untieDepthwiseOutputs(func::FuncOp func) {
+  func.walk([](linalg::DepthwiseConv2DNchwChwOp conv) {
+    if (!conv.getInputs()[0].getDefiningOp<tensor::PadOp>())
+      return;
+    // The init is an empty tensor, possibly through the bias broadcast.
+    OpOperand *init = &conv.getDpsInitsMutable()[0];
+    if (auto producer = init->get().getDefiningOp<linalg::LinalgOp>())
+      if (producer->hasOneUse() && producer.getNumDpsInits() == 1)
+        init = &producer.getDpsInitsMutable()[0];
+    untie(*init);
+    Value result = conv->getResult(0);
+    if (result.hasOneUse())
+      if (auto consumer =
+              llvm::dyn_cast<linalg::LinalgOp>(*result.user_begin()))
+        if (consumer.getNumDpsInits() == 1)
+          untie(consumer.getDpsInitsMutable()[0]);
+  });
+}
+
+struct PrepareEntryPass
+    : lwcc::cpu::impl::PrepareEntryPassBase<PrepareEntryPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    untieDepthwiseOutputs(func);
     if (func.isExternal() || !func.isPublic())
       return;
     flattenEmptyBoundaries(func);
@@ -91,7 +129,8 @@ struct PrepareEntryPass : lwcc::cpu::impl::PrepareEntryPassBase<PrepareEntryPass
     Builder b(&getContext());
     for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i)
       if (llvm::isa<TensorType>(func.getArgument(i).getType()))
-        func.setArgAttr(i, bufferization::BufferizationDialect::kWritableAttrName,
+        func.setArgAttr(i,
+                        bufferization::BufferizationDialect::kWritableAttrName,
                         b.getBoolAttr(false));
   }
 };

@@ -1,14 +1,15 @@
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels,canonicalize))' -split-input-file | FileCheck %s --check-prefix=AVX2
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels{vector-bits=128 vector-registers=32},canonicalize))' -split-input-file | FileCheck %s --check-prefix=NEON
 
-// GEMM 12x32x5: a narrow C, so rows outer (the 2 row blocks of 6 split
-// across threads), columns in blocks of two vectors (12 accumulators of 8
-// lanes on AVX2) carried through the k loop; per k two loads of B, 6 scalar
-// loads of A, 12 multiply-adds. On NEON 8 rows x 3 vectors of 4 lanes,
-// columns 24 + 8, rows 8 + 4.
+// GEMM 12x32x5: 6 rows x two 8-lane vectors per register block on AVX2 (12
+// accumulators carried through the k loop; per k two loads of B, 6 scalar
+// loads of A, 12 multiply-adds). Threads get 2 row groups x 2 column panels
+// of 16, so the parallel loop has 4 iterations. On NEON 8 rows x 3 vectors
+// of 4 lanes.
 // AVX2-LABEL: func @gemm
-// AVX2: scf.for %[[I:.+]] = %c0 to %c2 step %c1 {
-// AVX2: scf.for %[[N0:.+]] = %c0 to %c32 step %c16 {
+// AVX2: scf.for %[[T:.+]] = %c0 to %c4 step %c1 {
+// AVX2: arith.divui %[[T]], %c2
+// AVX2: arith.remui %[[T]], %c2
 // AVX2-COUNT-12: vector.load %arg2{{.*}} : memref<12x32xf32>, vector<8xf32>
 // AVX2: scf.for %{{.+}} = %c0 to %c5 step %c1 iter_args(
 // AVX2-COUNT-2: vector.load %arg1{{.*}} : memref<5x32xf32>, vector<8xf32>
@@ -18,7 +19,6 @@
 // AVX2: } {lwcc.parallel}
 // AVX2-NOT: linalg.matmul
 // NEON-LABEL: func @gemm
-// NEON: scf.for %{{.+}} = %c0 to %c24 step %c12 {
 // NEON-COUNT-24: vector.fma {{.*}} : vector<4xf32>
 // NEON-NOT: linalg.matmul
 func.func @gemm(%a: memref<12x5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32>) {
@@ -28,12 +28,11 @@ func.func @gemm(%a: memref<12x5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32
 
 // -----
 
-// A wide C (8 column blocks or more): the 8 column blocks outer, split
-// across threads, so every row block reads the same K x 16 panel of B from
-// L1.
+// 2 row blocks and 128 columns: 8 parallel iterations of one row block and
+// a 32-column panel (two register blocks), so threads get even shares.
 // AVX2-LABEL: func @wide
 // AVX2: scf.for %{{.+}} = %c0 to %c8 step %c1 {
-// AVX2: scf.for %{{.+}} = %c0 to %c12 step %c6 {
+// AVX2: scf.for %{{.+}} = %c0 to %c32 step %c16 {
 // AVX2: } {lwcc.parallel}
 func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf32>) {
   linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x128xf32>) outs(%c : memref<12x128xf32>)
@@ -42,17 +41,62 @@ func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf
 
 // -----
 
+// K = 600 runs in 3 blocks of 200 (a 200 x 16 panel of B fits in L1). The
+// first block starts from the bias, the others from the partial sums in C;
+// only the last applies the absorbed relu and stores to its result.
+// AVX2-LABEL: func @kblocks
+// AVX2: %[[PARTIAL:.+]] = memref.collapse_shape %alloc {{\[}}[0, 1], [2, 3]]
+// AVX2: %[[RESULT:.+]] = memref.collapse_shape %alloc_0 {{\[}}[0, 1], [2, 3]]
+// AVX2: scf.for %[[KB:.+]] = %c0 to %c3 step %c1 {
+// AVX2: %[[BEGIN:.+]] = arith.muli %[[KB]], %c200
+// AVX2: %[[END:.+]] = arith.minui %{{.+}}, %c600
+// AVX2: %[[FIRST:.+]] = arith.cmpi eq, %[[KB]], %c0
+// AVX2: %[[LAST:.+]] = arith.cmpi eq, %[[KB]], %c2
+// AVX2: scf.if %[[FIRST]] -> (vector<8xf32>
+// AVX2: } else {
+// AVX2: vector.load %[[PARTIAL]]
+// AVX2: scf.for %{{.+}} = %[[BEGIN]] to %[[END]] step %c1 iter_args(
+// AVX2: scf.if %[[LAST]] {
+// AVX2: arith.maximumf
+// AVX2: vector.store {{.*}}, %[[RESULT]][
+// AVX2: } else {
+// AVX2-NOT: arith.maximumf
+// AVX2: vector.store {{.*}}, %[[PARTIAL]][
+// AVX2-NOT: linalg.generic
+func.func @kblocks(%a: memref<6x600xf32>, %b: memref<600x16xf32>, %c: memref<6x16xf32>,
+                   %bias: memref<6xf32>, %r: memref<6x16xf32>) {
+  %out = memref.alloc() : memref<1x6x4x4xf32>
+  %res = memref.alloc() : memref<1x6x4x4xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : memref<6xf32>) outs(%out : memref<1x6x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  %cm = memref.collapse_shape %out [[0, 1], [2, 3]] : memref<1x6x4x4xf32> into memref<6x16xf32>
+  linalg.matmul ins(%a, %b : memref<6x600xf32>, memref<600x16xf32>) outs(%cm : memref<6x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out : memref<1x6x4x4xf32>) outs(%res : memref<1x6x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  }
+  %rm = memref.collapse_shape %res [[0, 1], [2, 3]] : memref<1x6x4x4xf32> into memref<6x16xf32>
+  memref.copy %rm, %r : memref<6x16xf32> to memref<6x16xf32>
+  return
+}
+
+// -----
+
 // Ragged N = 13 = 8 + 4 + 1 and M = 7 = 6 + 1: no masks, narrower vectors.
 // The 8- and 4-lane chunks form one strip (two vectors), the 1-lane chunk
-// another. The remaining row is the parallel loop's last iteration.
+// another. Two row groups: the first has the full block, the second only
+// the ragged row.
 // AVX2-LABEL: func @ragged
 // NEON-LABEL: func @ragged
-// AVX2-NOT: step %c16
-// AVX2: scf.for %{{.+}} = %c0 to %c2 step %c1 {
-// AVX2: scf.if
+// AVX2: scf.for %[[G:.+]] = %c0 to %c2 step %c1 {
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>)
 // AVX2: scf.for {{.*}} -> (vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>)
-// AVX2: } else {
+// AVX2: %[[LASTG:.+]] = arith.cmpi eq, %[[G]], %c1
+// AVX2: scf.if %[[LASTG]] {
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>)
 // AVX2: scf.for {{.*}} -> (vector<1xf32>)
 // AVX2: } {lwcc.parallel}
@@ -107,6 +151,37 @@ func.func @depthwise(%x: memref<1x4x10x18xf32>, %w: memref<4x3x3xf32>, %y: memre
 // AVX2: vector.load %arg0{{.*}} : memref<1x2x15x15xf32>, vector<1xf32>
 func.func @strided(%x: memref<1x2x15x15xf32>, %w: memref<2x3x3xf32>, %y: memref<1x2x7x7xf32>) {
   linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : memref<1x2x15x15xf32>, memref<2x3x3xf32>) outs(%y : memref<1x2x7x7xf32>)
+  return
+}
+
+// -----
+
+// A zero pad lwcc-cpu-mark-implicit-pads kept the source of: the kernel
+// reads the 9 x 40 source and the fill, the copy and the tag go. Rows 0 and
+// 8 are peeled (their top / bottom taps skipped), rows 1..7 loop. In a row,
+// the head segment's left taps load columns 0..7 and shift a zero in; the
+// middle segment loads straight; the tail's right taps load 32..39 and
+// shift a zero in at the end.
+// AVX2-LABEL: func @implicit_pad
+// AVX2-NOT: memref.copy
+// AVX2: scf.for %{{.+}} = %c0 to %c2 step %c1 {
+// AVX2: vector.load %arg0[%c0, %{{.+}}, %c0, %c0] : memref<1x2x9x40xf32>, vector<8xf32>
+// AVX2: vector.shuffle {{.*}} [8, 0, 1, 2, 3, 4, 5, 6] : vector<8xf32>, vector<8xf32>
+// AVX2: vector.shuffle {{.*}} [1, 2, 3, 4, 5, 6, 7, 8] : vector<8xf32>, vector<8xf32>
+// AVX2: scf.for %{{.+}} = %c1 to %c8 step %c1 {
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: memref.alloc
+// AVX2-NOT: linalg.
+// AVX2-NOT: lwcc.keep_alive
+func.func @implicit_pad(%x: memref<1x2x9x40xf32>, %w: memref<2x3x3xf32>, %y: memref<1x2x9x40xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x2x11x42xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x2x11x42xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 2, 9, 40] [1, 1, 1, 1] : memref<1x2x11x42xf32> to memref<1x2x9x40xf32, strided<[924, 462, 42, 1], offset: 43>>
+  memref.copy %x, %interior : memref<1x2x9x40xf32> to memref<1x2x9x40xf32, strided<[924, 462, 42, 1], offset: 43>>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x2x11x42xf32>, memref<2x3x3xf32>) outs(%y : memref<1x2x9x40xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x2x9x40xf32>
   return
 }
 

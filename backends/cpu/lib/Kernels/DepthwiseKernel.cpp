@@ -1,12 +1,19 @@
 //===- DepthwiseKernel.cpp - row-vectorised depthwise convolution ---------===//
 //
-// O[n, c, oh, ow] += sum_{kh, kw} I[n, c, oh*s0 + kh*d0, ow*s1 + kw*d1] *
-// F[c, kh, kw] over an already padded NCHW input. Vectors run along an
-// output row: a segment of it stays in registers across all KH x KW taps,
-// each tap one load of the input row and one fused multiply-add with the
-// tap's broadcast weight. With a column stride s1 > 1 a tap loads s1 times
-// as many inputs and keeps every s1-th lane (a shuffle); such a load may
-// not run past the padded row, so segments near the row's end narrow.
+// O[n, c, oh, ow] += sum_{kh, kw} I[n, c, oh*s0 + kh*d0 - top,
+// ow*s1 + kw*d1 - left] * F[c, kh, kw], I read as zero outside its H x W.
+// Vectors run along an output row: a segment of it stays in registers
+// across all KH x KW taps, each tap one load of the input row and one fused
+// multiply-add with the tap's broadcast weight. With a column stride s1 > 1
+// a tap loads s1 times as many inputs and keeps every s1-th lane (a
+// shuffle).
+//
+// The padding is either already in I (top = left = 0, a padded copy) or
+// supplied here (ImplicitPad.cpp): rows whose taps leave the input are
+// peeled and their outside taps skipped; the segments at a row's two ends
+// sit at known columns, so each tap loads a vector inside the row and a
+// shuffle moves the lanes into place with zeros for the outside ones. Only
+// the segments in between, where every tap stays inside, run in a loop.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +24,9 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include <algorithm>
+#include <variant>
+
 using namespace mlir;
 
 namespace lwcc::cpu {
@@ -24,56 +34,92 @@ namespace {
 
 class DepthwiseEmitter {
 public:
-  DepthwiseEmitter(OpBuilder &b, Location loc, linalg::DepthwiseConv2DNchwChwOp op,
-                   const VectorTarget &target)
-      : b(b), loc(loc), input(op.getInputs()[0]), filter(op.getInputs()[1]),
-        output(op.getOutputs()[0]), target(target) {
+  DepthwiseEmitter(OpBuilder &b, Location loc,
+                   linalg::DepthwiseConv2DNchwChwOp op, Value input,
+                   int64_t top, int64_t left, const VectorTarget &target)
+      : b(b), loc(loc), input(input), filter(op.getInputs()[1]),
+        output(op.getOutputs()[0]), target(target), top(top), left(left) {
     auto strides = op.getStrides().getValues<int64_t>();
     auto dilations = op.getDilations().getValues<int64_t>();
     s0 = strides[0], s1 = strides[1], d0 = dilations[0], d1 = dilations[1];
     ArrayRef<int64_t> f = llvm::cast<MemRefType>(filter.getType()).getShape();
     kh = f[1], kw = f[2];
-    paddedWidth = llvm::cast<MemRefType>(input.getType()).getDimSize(3);
+    ArrayRef<int64_t> in = llvm::cast<MemRefType>(input.getType()).getShape();
+    height = in[2], width = in[3];
     vectorsPerSegment = target.registers >= 32 ? 4 : 2;
   }
 
   void emit() {
     ArrayRef<int64_t> out = llvm::cast<MemRefType>(output.getType()).getShape();
     int64_t segment = vectorsPerSegment * target.lanes;
-    int64_t fullSegments = 0;
-    while ((fullSegments + 1) * segment <= out[3] && fits(fullSegments * segment, segment))
-      ++fullSegments;
-    int64_t mainEnd = fullSegments * segment;
+    // Columns: a head whose taps may start left of the row, segments in a
+    // loop that stay inside, a tail up to the row's end.
+    int64_t headEnd = 0;
+    while (headEnd < out[3] && headEnd * s1 - left < 0)
+      headEnd += segment;
+    headEnd = std::min(headEnd, out[3]);
+    int64_t mainEnd = headEnd;
+    while (mainEnd + segment <= out[3] && inside(mainEnd, segment))
+      mainEnd += segment;
+    auto loadFits = [&](int64_t, int64_t chunkWidth) {
+      return loadWidth(chunkWidth) <= width;
+    };
+    auto head = intoStrips(splitColumns(0, headEnd, target.lanes, loadFits),
+                           vectorsPerSegment);
+    auto tail =
+        intoStrips(splitColumns(mainEnd, out[3], target.lanes, loadFits),
+                   vectorsPerSegment);
     SmallVector<Chunk> full;
     for (int64_t v = 0; v < vectorsPerSegment; ++v)
       full.push_back({v * target.lanes, target.lanes});
-    auto tail = intoStrips(
-        splitColumns(mainEnd, out[3], target.lanes,
-                     [&](int64_t offset, int64_t width) { return fits(offset, width); }),
-        vectorsPerSegment);
+    // Rows: those with taps above or below the input are peeled.
+    auto rowInside = [&](int64_t oh) {
+      return oh * s0 - top >= 0 && oh * s0 + (kh - 1) * d0 - top < height;
+    };
+    int64_t rowsBegin = 0, rowsEnd = out[2];
+    while (rowsBegin < out[2] && !rowInside(rowsBegin))
+      ++rowsBegin;
+    while (rowsEnd > rowsBegin && !rowInside(rowsEnd - 1))
+      --rowsEnd;
 
+    auto row = [&](Value n, Value ch, Value oh,
+                   std::optional<int64_t> staticRow) {
+      for (const auto &strip : head)
+        emitSegment(n, ch, oh, staticRow, 0, strip);
+      if (mainEnd > headEnd)
+        buildLoop(b, loc, headEnd, mainEnd, segment, {},
+                  [&](Value ow0, ValueRange) {
+                    emitSegment(n, ch, oh, staticRow, ow0, full);
+                    return SmallVector<Value>();
+                  });
+      for (const auto &strip : tail)
+        emitSegment(n, ch, oh, staticRow, 0, strip);
+    };
     auto channels = [&](Value n) {
-      scf::ForOp loop = buildLoop(b, loc, 0, out[1], 1, {}, [&](Value ch, ValueRange) {
-        taps.clear();
-        if (epilogue.bias)
-          channelBias = memref::LoadOp::create(b, loc, epilogue.bias, ValueRange{ch});
-        for (int64_t y = 0; y < kh; ++y)
-          for (int64_t x = 0; x < kw; ++x)
-            taps.push_back(memref::LoadOp::create(
-                b, loc, filter,
-                ValueRange{ch, indexConstant(b, loc, y), indexConstant(b, loc, x)}));
-        buildLoop(b, loc, 0, out[2], 1, {}, [&](Value oh, ValueRange) {
-          if (mainEnd > 0)
-            buildLoop(b, loc, 0, mainEnd, segment, {}, [&](Value ow0, ValueRange) {
-              emitSegment(n, ch, oh, ow0, full);
-              return SmallVector<Value>();
-            });
-          for (const auto &strip : tail)
-            emitSegment(n, ch, oh, indexConstant(b, loc, 0), strip);
-          return SmallVector<Value>();
-        });
-        return SmallVector<Value>();
-      });
+      scf::ForOp loop =
+          buildLoop(b, loc, 0, out[1], 1, {}, [&](Value ch, ValueRange) {
+            taps.clear();
+            if (epilogue.bias)
+              channelBias =
+                  memref::LoadOp::create(b, loc, epilogue.bias, ValueRange{ch});
+            for (int64_t y = 0; y < kh; ++y)
+              for (int64_t x = 0; x < kw; ++x)
+                taps.push_back(memref::LoadOp::create(
+                    b, loc, filter,
+                    ValueRange{ch, indexConstant(b, loc, y),
+                               indexConstant(b, loc, x)}));
+            for (int64_t oh = 0; oh < rowsBegin; ++oh)
+              row(n, ch, indexConstant(b, loc, oh), oh);
+            if (rowsEnd > rowsBegin)
+              buildLoop(b, loc, rowsBegin, rowsEnd, 1, {},
+                        [&](Value oh, ValueRange) {
+                          row(n, ch, oh, std::nullopt);
+                          return SmallVector<Value>();
+                        });
+            for (int64_t oh = rowsEnd; oh < out[2]; ++oh)
+              row(n, ch, indexConstant(b, loc, oh), oh);
+            return SmallVector<Value>();
+          });
       return loop;
     };
     // Threads split the channels (the images, for a batch).
@@ -88,54 +134,116 @@ public:
   }
 
 private:
-  /// Whether `width` outputs from column `offset` can be computed with
-  /// loads that stay inside the padded row.
-  bool fits(int64_t offset, int64_t width) const {
-    if (s1 == 1 || width == 1)
-      return true;
-    return (offset + width) * s1 + (kw - 1) * d1 <= paddedWidth;
+  /// Inputs one tap loads for `chunkWidth` outputs.
+  int64_t loadWidth(int64_t chunkWidth) const {
+    return s1 == 1 || chunkWidth == 1 ? chunkWidth : chunkWidth * s1;
+  }
+
+  /// Whether every tap's load for outputs [offset, offset + w) stays inside
+  /// the input row.
+  bool inside(int64_t offset, int64_t w) const {
+    return offset * s1 - left >= 0 &&
+           offset * s1 - left + loadWidth(w) - 1 + (kw - 1) * d1 < width;
   }
 
   Value affine(Value base, int64_t scale, int64_t delta) {
-    Value scaled = scale == 1 ? base
-                              : Value(arith::MulIOp::create(b, loc, base,
-                                                            indexConstant(b, loc, scale)));
+    Value scaled =
+        scale == 1 ? base
+                   : Value(arith::MulIOp::create(b, loc, base,
+                                                 indexConstant(b, loc, scale)));
     if (delta == 0)
       return scaled;
     return arith::AddIOp::create(b, loc, scaled, indexConstant(b, loc, delta));
   }
 
-  /// `width` inputs of row `row` from column `col` on, every s1-th.
-  Value loadInputs(Value n, Value ch, Value row, Value col, int64_t width) {
+  /// Every s1-th of the `loadWidth(w)` inputs of `row` from column `col` on.
+  Value loadInputs(Value n, Value ch, Value row, Value col, int64_t w) {
     Type f32 = b.getF32Type();
-    if (s1 == 1 || width == 1)
-      return vector::LoadOp::create(b, loc, VectorType::get({width}, f32), input,
-                                    ValueRange{n, ch, row, col});
-    Value wide = vector::LoadOp::create(b, loc, VectorType::get({width * s1}, f32), input,
-                                        ValueRange{n, ch, row, col});
+    Value loaded =
+        vector::LoadOp::create(b, loc, VectorType::get({loadWidth(w)}, f32),
+                               input, ValueRange{n, ch, row, col});
+    if (loadWidth(w) == w)
+      return loaded;
     SmallVector<int64_t> lanes;
-    for (int64_t i = 0; i < width; ++i)
+    for (int64_t i = 0; i < w; ++i)
       lanes.push_back(i * s1);
-    return vector::ShuffleOp::create(b, loc, wide, wide, lanes);
+    return vector::ShuffleOp::create(b, loc, loaded, loaded, lanes);
   }
 
-  void emitSegment(Value n, Value ch, Value oh, Value ow0, ArrayRef<Chunk> strip) {
+  /// The inputs of tap column `x` for outputs [ow, ow + w) at a known
+  /// column: null when all lie outside the row; otherwise one load inside
+  /// the row and, where lanes fall outside, a shuffle bringing in zeros.
+  Value loadAtColumn(Value n, Value ch, Value row, int64_t ow, int64_t w,
+                     int64_t x) {
+    int64_t first = ow * s1 + x * d1 - left;
+    SmallVector<int64_t> cols;
+    bool any = false, all = true;
+    for (int64_t i = 0; i < w; ++i) {
+      cols.push_back(first + i * s1);
+      bool in = cols.back() >= 0 && cols.back() < width;
+      any |= in;
+      all &= in;
+    }
+    if (!any)
+      return Value();
+    int64_t span = loadWidth(w);
+    if (all && first + span <= width)
+      return loadInputs(n, ch, row, indexConstant(b, loc, first), w);
+    int64_t base = std::clamp<int64_t>(first, 0, width - span);
     Type f32 = b.getF32Type();
+    auto spanType = VectorType::get({span}, f32);
+    Value loaded = vector::LoadOp::create(
+        b, loc, spanType, input,
+        ValueRange{n, ch, row, indexConstant(b, loc, base)});
+    Value zeros = arith::ConstantOp::create(
+        b, loc, spanType,
+        DenseElementsAttr::get(spanType, b.getF32FloatAttr(0)));
+    SmallVector<int64_t> lanes;
+    for (int64_t col : cols)
+      lanes.push_back(col >= 0 && col < width ? col - base : span);
+    return vector::ShuffleOp::create(b, loc, loaded, zeros, lanes);
+  }
+
+  /// Outputs [ow0 + chunk.offset, ...) of row `oh`, ow0 a constant for the
+  /// head and tail; `staticRow` when oh is known (a peeled row).
+  void emitSegment(Value n, Value ch, Value oh,
+                   std::optional<int64_t> staticRow,
+                   std::variant<int64_t, Value> ow0, ArrayRef<Chunk> strip) {
+    Type f32 = b.getF32Type();
+    auto *knownColumn = std::get_if<int64_t>(&ow0);
+    auto column = [&](int64_t delta) {
+      return knownColumn ? indexConstant(b, loc, *knownColumn + delta)
+                         : affine(std::get<Value>(ow0), 1, delta);
+    };
     SmallVector<Value> cols, accs;
     for (const Chunk &chunk : strip) {
-      cols.push_back(affine(ow0, 1, chunk.offset));
+      cols.push_back(column(chunk.offset));
       auto type = VectorType::get({chunk.width}, f32);
-      accs.push_back(epilogue.bias
-                         ? Value(vector::BroadcastOp::create(b, loc, type, channelBias))
-                         : Value(vector::LoadOp::create(b, loc, type, output,
-                                                        ValueRange{n, ch, oh, cols.back()})));
+      accs.push_back(
+          epilogue.bias
+              ? Value(vector::BroadcastOp::create(b, loc, type, channelBias))
+              : Value(vector::LoadOp::create(
+                    b, loc, type, output, ValueRange{n, ch, oh, cols.back()})));
     }
     for (int64_t y = 0; y < kh; ++y) {
-      Value row = affine(oh, s0, y * d0);
+      if (staticRow) {
+        int64_t r = *staticRow * s0 + y * d0 - top;
+        if (r < 0 || r >= height)
+          continue;
+      }
+      Value row = affine(oh, s0, y * d0 - top);
       for (int64_t x = 0; x < kw; ++x) {
         for (size_t j = 0; j < strip.size(); ++j) {
-          Value col = affine(ow0, s1, strip[j].offset * s1 + x * d1);
-          Value in = loadInputs(n, ch, row, col, strip[j].width);
+          Value in =
+              knownColumn
+                  ? loadAtColumn(n, ch, row, *knownColumn + strip[j].offset,
+                                 strip[j].width, x)
+                  : loadInputs(n, ch, row,
+                               affine(std::get<Value>(ow0), s1,
+                                      strip[j].offset * s1 + x * d1 - left),
+                               strip[j].width);
+          if (!in)
+            continue;
           Value weight = vector::BroadcastOp::create(
               b, loc, VectorType::get({strip[j].width}, f32), taps[y * kw + x]);
           accs[j] = vector::FMAOp::create(b, loc, in, weight, accs[j]);
@@ -145,12 +253,15 @@ private:
     for (size_t j = 0; j < strip.size(); ++j) {
       SmallVector<Value> loaded;
       if (epilogue.consumer)
-        for (auto [i, other] : llvm::enumerate(epilogue.consumer.getDpsInputs()))
+        for (auto [i, other] :
+             llvm::enumerate(epilogue.consumer.getDpsInputs()))
           if (static_cast<int64_t>(i) != epilogue.kernelInput)
-            loaded.push_back(vector::LoadOp::create(b, loc, accs[j].getType(), other,
-                                                    ValueRange{n, ch, oh, cols[j]}));
+            loaded.push_back(
+                vector::LoadOp::create(b, loc, accs[j].getType(), other,
+                                       ValueRange{n, ch, oh, cols[j]}));
       Value value = applyEpilogueBody(b, loc, epilogue, accs[j], loaded);
-      vector::StoreOp::create(b, loc, value, epilogue.consumer ? epilogue.result : output,
+      vector::StoreOp::create(b, loc, value,
+                              epilogue.consumer ? epilogue.result : output,
                               ValueRange{n, ch, oh, cols[j]});
     }
   }
@@ -166,7 +277,8 @@ private:
   Location loc;
   Value input, filter, output;
   const VectorTarget &target;
-  int64_t s0, s1, d0, d1, kh, kw, paddedWidth, vectorsPerSegment;
+  int64_t top, left;
+  int64_t s0, s1, d0, d1, kh, kw, height, width, vectorsPerSegment;
   /// The current channel's filter taps, row-major.
   SmallVector<Value> taps;
 };
@@ -175,21 +287,37 @@ private:
 
 LogicalResult emitDepthwiseKernel(RewriterBase &rewriter,
                                   linalg::DepthwiseConv2DNchwChwOp op,
-                                  const VectorTarget &target) {
+                                  const VectorTarget &target, bool &foldedPad) {
+  foldedPad = false;
   if (!op.hasPureBufferSemantics())
     return failure();
-  Value input = op.getInputs()[0], filter = op.getInputs()[1], output = op.getOutputs()[0];
+  Value input = op.getInputs()[0], filter = op.getInputs()[1],
+        output = op.getOutputs()[0];
   auto filterType = llvm::dyn_cast<MemRefType>(filter.getType());
-  if (!isVectorAddressable(input) || !isVectorAddressable(output) || !filterType ||
-      !filterType.hasStaticShape())
+  if (!isVectorAddressable(input) || !isVectorAddressable(output) ||
+      !filterType || !filterType.hasStaticShape())
     return failure();
-  DepthwiseEmitter emitter(rewriter, op.getLoc(), op, target);
-  emitter.epilogue = matchEpilogue(op, output, ValueRange{input, filter});
+  std::optional<ImplicitPad> pad = matchImplicitPad(input, op);
+  Operation *keepAlive = pad ? findKeepAlive(*pad, op) : nullptr;
+  if (keepAlive && !isVectorAddressable(pad->source))
+    keepAlive = nullptr;
+  Value read = keepAlive ? pad->source : input;
+  DepthwiseEmitter emitter(rewriter, op.getLoc(), op, read,
+                           keepAlive ? pad->top : 0, keepAlive ? pad->left : 0,
+                           target);
+  emitter.epilogue = matchEpilogue(op, output, ValueRange{read, filter});
   rewriter.setInsertionPoint(op);
   emitter.emit();
   for (Operation *absorbed : emitter.epilogue.absorbed)
     rewriter.eraseOp(absorbed);
   rewriter.eraseOp(op);
+  if (keepAlive) {
+    rewriter.eraseOp(keepAlive);
+    rewriter.eraseOp(pad->copy);
+    rewriter.eraseOp(pad->interior);
+    rewriter.eraseOp(pad->fill);
+    foldedPad = true;
+  }
   return success();
 }
 

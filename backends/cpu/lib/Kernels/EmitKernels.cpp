@@ -9,6 +9,7 @@
 #include "Kernels.h"
 #include "lwcc/Backend/CPU/Passes.h"
 
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/PatternMatch.h"
 
 namespace lwcc::cpu {
@@ -26,30 +27,42 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
 
   void runOnOperation() override {
     if (vectorBits < 32 || vectorBits % 32 != 0 || vectorRegisters < 8) {
-      getOperation().emitError("lwcc-cpu-emit-kernels: vector-bits must be a multiple of 32 "
-                               "and vector-registers at least 8");
+      getOperation().emitError(
+          "lwcc-cpu-emit-kernels: vector-bits must be a multiple of 32 "
+          "and vector-registers at least 8");
       return signalPassFailure();
     }
     VectorTarget target{vectorBits / 32, vectorRegisters};
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::DepthwiseConv2DNchwChwOp>(
-              op.getOperation()) ||
-          (llvm::isa<linalg::GenericOp>(op.getOperation()) && op.getNumReductionLoops() > 0))
+      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+                    linalg::DepthwiseConv2DNchwChwOp>(op.getOperation()) ||
+          (llvm::isa<linalg::GenericOp>(op.getOperation()) &&
+           op.getNumReductionLoops() > 0))
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : ops) {
-      if (auto depthwise = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation())) {
-        if (succeeded(emitDepthwiseKernel(rewriter, depthwise, target)))
+      if (auto depthwise = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(
+              op.getOperation())) {
+        bool foldedPad = false;
+        if (succeeded(
+                emitDepthwiseKernel(rewriter, depthwise, target, foldedPad)))
           ++numDepthwise;
-      } else if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation())) {
+        numImplicitPads += foldedPad;
+      } else if (auto generic =
+                     llvm::dyn_cast<linalg::GenericOp>(op.getOperation())) {
         if (succeeded(emitReductionKernel(rewriter, generic, target)))
           ++numReductions;
       } else if (succeeded(emitGemmKernel(rewriter, op, target))) {
         ++numGemms;
       }
     }
+    // Tags of pads no kernel folded: the source stayed live for nothing.
+    getOperation().walk([&](memref::LoadOp load) {
+      if (load->hasAttr(kKeepAliveAttr))
+        rewriter.eraseOp(load);
+    });
   }
 };
 

@@ -19,8 +19,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -28,9 +28,7 @@
 using namespace mlir;
 
 namespace lwcc::cpu {
-namespace {
 
-/// The buffer a view-like chain starts from.
 Value rootOf(Value value) {
   while (Operation *def = value.getDefiningOp()) {
     if (auto view = llvm::dyn_cast<ViewLikeOpInterface>(def)) {
@@ -44,8 +42,6 @@ Value rootOf(Value value) {
   return value;
 }
 
-/// Whether `op` reads or writes anything derived from `root` (views only
-/// alias: the reads and writes are the ops that use them).
 bool touches(Operation *op, Value root) {
   if (isMemoryEffectFree(op))
     return false;
@@ -54,6 +50,8 @@ bool touches(Operation *op, Value root) {
       return true;
   return false;
 }
+
+namespace {
 
 bool isIdentityGeneric(linalg::GenericOp generic) {
   return generic.getNumLoops() == generic.getNumParallelLoops() &&
@@ -74,12 +72,14 @@ Value matchBias(linalg::GenericOp generic, Value out) {
     return Value();
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
   MLIRContext *ctx = generic.getContext();
-  if (maps[0] != AffineMap::get(outType.getRank(), 0, getAffineDimExpr(1, ctx)) ||
+  if (maps[0] !=
+          AffineMap::get(outType.getRank(), 0, getAffineDimExpr(1, ctx)) ||
       !maps[1].isIdentity())
     return Value();
   Block &body = generic.getRegion().front();
   auto yield = llvm::cast<linalg::YieldOp>(body.getTerminator());
-  if (body.getOperations().size() != 1 || yield.getOperand(0) != body.getArgument(0))
+  if (body.getOperations().size() != 1 ||
+      yield.getOperand(0) != body.getArgument(0))
     return Value();
   return bias;
 }
@@ -91,7 +91,8 @@ bool isVectorisableBody(Block &body) {
     if (!dialect || op.getNumRegions() ||
         !llvm::isa<arith::ArithDialect, math::MathDialect>(dialect))
       return false;
-    for (Type type : llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
+    for (Type type :
+         llvm::concat<Type>(op.getOperandTypes(), op.getResultTypes()))
       if (!type.isIntOrIndexOrFloat() || type.isIndex())
         return false;
   }
@@ -112,7 +113,8 @@ ByteRange byteRange(Value memref) {
     std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
     if (shift && type.hasStaticShape())
       return {view.getSource(), *shift,
-              *shift + type.getNumElements() * (type.getElementTypeBitWidth() / 8)};
+              *shift +
+                  type.getNumElements() * (type.getElementTypeBitWidth() / 8)};
   }
   return {root};
 }
@@ -139,7 +141,8 @@ bool independent(Operation *op, ArrayRef<ByteRange> ranges) {
 /// before `point`, so the kernel emitted there can use it.
 bool hoistBefore(Value value, Operation *point) {
   Operation *def = value.getDefiningOp();
-  if (!def || def->getBlock() != point->getBlock() || def->isBeforeInBlock(point))
+  if (!def || def->getBlock() != point->getBlock() ||
+      def->isBeforeInBlock(point))
     return true;
   if (!isMemoryEffectFree(def) || def->getNumRegions())
     return false;
@@ -156,7 +159,8 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   Epilogue epilogue;
   epilogue.out = out;
   Value root = rootOf(out);
-  if (!root.getDefiningOp<memref::ViewOp>() && !root.getDefiningOp<memref::AllocOp>())
+  if (!root.getDefiningOp<memref::ViewOp>() &&
+      !root.getDefiningOp<memref::AllocOp>())
     return epilogue; // a caller's buffer: leave its writes as they are
   // The bias: the last op before the kernel touching V.
   for (Operation *op = kernel->getPrevNode(); op; op = op->getPrevNode()) {
@@ -171,11 +175,13 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   }
   // The consumer: the first op after the kernel touching V.
   Operation *consumer = nullptr;
-  for (Operation *op = kernel->getNextNode(); op && !consumer; op = op->getNextNode())
+  for (Operation *op = kernel->getNextNode(); op && !consumer;
+       op = op->getNextNode())
     if (touches(op, root))
       consumer = op;
   auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(consumer);
-  if (!generic || !isIdentityGeneric(generic) || generic.getNumDpsInits() != 1 ||
+  if (!generic || !isIdentityGeneric(generic) ||
+      generic.getNumDpsInits() != 1 ||
       generic.getDpsInits()[0].getType() != out.getType() ||
       !isVectorisableBody(generic.getRegion().front()) ||
       !generic.getRegion().front().getArguments().back().use_empty())
@@ -199,7 +205,8 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   for (Value value : generic->getOperands())
     if (value != out)
       moved.push_back(byteRange(value));
-  for (Operation *op = kernel->getNextNode(); op != consumer; op = op->getNextNode())
+  for (Operation *op = kernel->getNextNode(); op != consumer;
+       op = op->getNextNode())
     if (!isMemoryEffectFree(op) && !independent(op, moved))
       return epilogue;
   // Unless the consumer updates V in place, nothing may read V after it:
@@ -224,8 +231,8 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   return epilogue;
 }
 
-Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue, Value acc,
-                        ArrayRef<Value> loadedInputs) {
+Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue,
+                        Value acc, ArrayRef<Value> loadedInputs) {
   if (!epilogue.consumer)
     return acc;
   auto vectorType = llvm::cast<VectorType>(acc.getType());
@@ -234,10 +241,21 @@ Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue, Va
   IRMapping map;
   size_t next = 0;
   for (unsigned i = 0; i < consumer.getNumDpsInputs(); ++i)
-    map.map(body.getArgument(i),
-            static_cast<int64_t>(i) == epilogue.kernelInput ? acc : loadedInputs[next++]);
-  auto vectorise = [&](Type scalar) { return VectorType::get(vectorType.getShape(), scalar); };
+    map.map(body.getArgument(i), static_cast<int64_t>(i) == epilogue.kernelInput
+                                     ? acc
+                                     : loadedInputs[next++]);
+  auto vectorise = [&](Type scalar) {
+    return VectorType::get(vectorType.getShape(), scalar);
+  };
   for (Operation &op : body.without_terminator()) {
+    if (auto constant = llvm::dyn_cast<arith::ConstantOp>(op)) {
+      // A constant inside the body: the scalar, splat.
+      Value scalar = b.clone(op)->getResult(0);
+      map.map(constant.getResult(),
+              vector::BroadcastOp::create(b, loc, vectorise(scalar.getType()),
+                                          scalar));
+      continue;
+    }
     SmallVector<Value> operands;
     for (Value operand : op.getOperands()) {
       if (Value mapped = map.lookupOrNull(operand)) {
@@ -245,8 +263,8 @@ Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue, Va
         continue;
       }
       // A scalar from outside the body (a constant): splat it.
-      operands.push_back(
-          vector::BroadcastOp::create(b, loc, vectorise(operand.getType()), operand));
+      operands.push_back(vector::BroadcastOp::create(
+          b, loc, vectorise(operand.getType()), operand));
     }
     OperationState state(loc, op.getName());
     state.addOperands(operands);

@@ -1,11 +1,14 @@
 //===- GemmKernel.cpp - register-blocked C += A x B -----------------------===//
 //
 // C[M, N] += A[M, K] x B[K, N], row-major, optionally batched. An MR x NR
-// block of C lives in vector registers while k walks the whole of K: per k,
+// block of C lives in vector registers while k walks a block of K: per k,
 // NR/lanes vector loads of B's row, MR broadcasts of A's column, MR*NR/lanes
-// fused multiply-adds. Column blocks are the outer loop so the K x NR panel
-// of B read by every row block stays in L1. MR and NR are chosen so the
-// accumulators, B's vectors and one broadcast fit the register file.
+// fused multiply-adds. MR and NR are chosen so the accumulators, B's vectors
+// and one broadcast fit the register file. Around it the loops follow the
+// classic cache blocking (Goto and van de Geijn): K in blocks of K_c so the
+// K_c x NR panel of B stays in L1, columns in panels of N_c so the K_c x N_c
+// block stays in L2 while every row block of a parallel iteration walks it.
+// Partial sums of all but the last K block stay in C.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,9 +31,6 @@ struct BlockShape {
   int64_t vectors;
 };
 
-/// Column blocks from which the columns-outer order pays off.
-constexpr int64_t kColumnBlocksForColumnsOuter = 8;
-
 BlockShape chooseBlock(const VectorTarget &target) {
   // rows * vectors accumulators + `vectors` B loads + one broadcast.
   if (target.registers >= 32)
@@ -38,12 +38,67 @@ BlockShape chooseBlock(const VectorTarget &target) {
   return {6, 2};
 }
 
+/// Cache budgets the blocking aims for, conservative for the cores lwcc
+/// targets (32 KiB L1d, at least 256 KiB L2 per core): the K_c x NR panel of
+/// B one register block walks, and the K_c x N_c block of B every row block
+/// of an iteration walks again.
+constexpr int64_t kL1PanelBytes = 16 * 1024;
+constexpr int64_t kL2BlockBytes = 192 * 1024;
+/// Parallel iterations to aim for, so two to four threads get even shares.
+constexpr int64_t kParallelIterations = 8;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+/// How C is cut up. A parallel iteration owns a group of row blocks and a
+/// panel of N_c columns; inside it K runs in blocks of K_c, and per K block
+/// every row block of the group walks every register block of the panel.
+/// So B's K_c x N_c block is read from memory once per iteration and from
+/// L2 by each row block, and A's row block (rows x K_c) from L1 by each
+/// register block.
+struct Blocking {
+  int64_t kc, kBlocks;
+  int64_t nc, colPanels;
+  int64_t groupBlocks, rowGroups;
+};
+
+Blocking planBlocking(int64_t m, int64_t n, int64_t k, int64_t rows,
+                      int64_t width, int64_t iterations) {
+  Blocking p;
+  int64_t kcMax = std::max<int64_t>(1, kL1PanelBytes / (width * 4));
+  p.kBlocks = ceilDiv(k, kcMax);
+  p.kc = ceilDiv(k, p.kBlocks);
+  int64_t ncMax = std::max(width, kL2BlockBytes / (p.kc * 4) / width * width);
+  p.nc = std::min(ncMax, roundUp(n, width));
+  p.colPanels = ceilDiv(n, p.nc);
+  int64_t rowBlocks = ceilDiv(m, rows);
+  p.rowGroups = std::min(rowBlocks, ceilDiv(iterations, p.colPanels));
+  if (p.rowGroups * p.colPanels < iterations) {
+    // Too few row blocks to share out: narrower panels.
+    int64_t panels =
+        std::min(ceilDiv(n, width), ceilDiv(iterations, p.rowGroups));
+    p.nc = roundUp(ceilDiv(n, panels), width);
+    p.colPanels = ceilDiv(n, p.nc);
+  }
+  p.groupBlocks = ceilDiv(rowBlocks, p.rowGroups);
+  p.rowGroups = ceilDiv(rowBlocks, p.groupBlocks);
+  return p;
+}
+
+/// The K range a tile accumulates and whether it is the first (start from
+/// the bias) or last (apply the epilogue) of K's blocks; null flags mean a
+/// single block, both at once.
+struct KRange {
+  Value begin, end;
+  Value first, last;
+};
+
 class GemmEmitter {
 public:
-  GemmEmitter(OpBuilder &b, Location loc, Value a, Value bMat, Value c, bool batched,
-              const VectorTarget &target)
-      : b(b), loc(loc), a(a), bMat(bMat), c(c), batched(batched), target(target),
-        block(chooseBlock(target)) {
+  GemmEmitter(OpBuilder &b, Location loc, Value a, Value bMat, Value c,
+              bool batched, const VectorTarget &target)
+      : b(b), loc(loc), a(a), bMat(bMat), c(c), batched(batched),
+        target(target), block(chooseBlock(target)) {
     ArrayRef<int64_t> cShape = llvm::cast<MemRefType>(c.getType()).getShape();
     m = cShape[cShape.size() - 2];
     n = cShape.back();
@@ -54,10 +109,11 @@ public:
     if (!batched)
       return emitMatrix(Value(), /*parallel=*/true);
     int64_t batches = llvm::cast<MemRefType>(c.getType()).getDimSize(0);
-    scf::ForOp loop = buildLoop(b, loc, 0, batches, 1, {}, [&](Value batch, ValueRange) {
-      emitMatrix(batch, /*parallel=*/false);
-      return SmallVector<Value>();
-    });
+    scf::ForOp loop =
+        buildLoop(b, loc, 0, batches, 1, {}, [&](Value batch, ValueRange) {
+          emitMatrix(batch, /*parallel=*/false);
+          return SmallVector<Value>();
+        });
     markParallel(loop);
   }
 
@@ -74,85 +130,138 @@ private:
     return arith::AddIOp::create(b, loc, base, indexConstant(b, loc, delta));
   }
 
-  /// Wide C (many column blocks): column blocks outer, so each K x NR panel
-  /// of B is read from L1 by every row block, and threads split the
-  /// columns. Narrow C: row blocks outer (B is small enough to stay in
-  /// cache whole), and threads split the rows.
+  Value scaled(Value i, int64_t factor) {
+    return arith::MulIOp::create(b, loc, i, indexConstant(b, loc, factor));
+  }
+
+  Value equals(Value i, int64_t value) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, i,
+                                 indexConstant(b, loc, value));
+  }
+
+  /// Emits `then` where `condition` holds, `otherwise` elsewhere.
+  void branch(Value condition, llvm::function_ref<void()> then,
+              llvm::function_ref<void()> otherwise) {
+    auto op = scf::IfOp::create(b, loc, condition, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(op.thenBlock()->getTerminator());
+    then();
+    b.setInsertionPoint(op.elseBlock()->getTerminator());
+    otherwise();
+  }
+
   void emitMatrix(Value batch, bool parallel) {
     int64_t width = block.vectors * target.lanes;
-    int64_t nMain = n / width * width;
+    Blocking plan = planBlocking(m, n, k, block.rows, width,
+                                 parallel ? kParallelIterations : 1);
+    int64_t iterations = plan.rowGroups * plan.colPanels;
+    scf::ForOp loop =
+        buildLoop(b, loc, 0, iterations, 1, {}, [&](Value t, ValueRange) {
+          Value zero = indexConstant(b, loc, 0);
+          Value group =
+              plan.colPanels == 1 ? t
+              : plan.rowGroups == 1
+                  ? zero
+                  : arith::DivUIOp::create(
+                        b, loc, t, indexConstant(b, loc, plan.colPanels))
+                        .getResult();
+          Value panel =
+              plan.colPanels == 1 ? zero
+              : plan.rowGroups == 1
+                  ? t
+                  : arith::RemUIOp::create(
+                        b, loc, t, indexConstant(b, loc, plan.colPanels))
+                        .getResult();
+          Value n0 = scaled(panel, plan.nc);
+          auto rowsFor = [&](const KRange &range) {
+            emitGroup(batch, plan, group, panel, n0, range);
+          };
+          if (plan.kBlocks == 1) {
+            rowsFor({zero, indexConstant(b, loc, k), Value(), Value()});
+          } else {
+            buildLoop(
+                b, loc, 0, plan.kBlocks, 1, {}, [&](Value kb, ValueRange) {
+                  Value begin = scaled(kb, plan.kc);
+                  Value end = arith::MinUIOp::create(
+                      b, loc, offset(begin, plan.kc), indexConstant(b, loc, k));
+                  rowsFor({begin, end, equals(kb, 0),
+                           equals(kb, plan.kBlocks - 1)});
+                  return SmallVector<Value>();
+                });
+          }
+          return SmallVector<Value>();
+        });
+    if (parallel && iterations > 1)
+      markParallel(loop);
+  }
+
+  /// The row blocks of `group`, each over the columns of `panel`.
+  void emitGroup(Value batch, const Blocking &plan, Value group, Value panel,
+                 Value n0, const KRange &range) {
+    int64_t fullBlocks = m / block.rows;
+    int64_t ragged = m % block.rows;
+    auto columns = [&](Value m0, int64_t rows) {
+      emitPanel(batch, plan, panel, m0, rows, n0, range);
+    };
+    auto blockLoop = [&](Value lower, Value upper) {
+      buildLoop(b, loc, lower, upper, indexConstant(b, loc, 1), {},
+                [&](Value i, ValueRange) {
+                  columns(scaled(i, block.rows), block.rows);
+                  return SmallVector<Value>();
+                });
+    };
+    Value raggedRow = indexConstant(b, loc, fullBlocks * block.rows);
+    if (plan.rowGroups == 1) {
+      if (fullBlocks > 0)
+        blockLoop(indexConstant(b, loc, 0), indexConstant(b, loc, fullBlocks));
+      if (ragged)
+        columns(raggedRow, ragged);
+      return;
+    }
+    Value lower = scaled(group, plan.groupBlocks);
+    Value upper =
+        arith::MinUIOp::create(b, loc, offset(lower, plan.groupBlocks),
+                               indexConstant(b, loc, fullBlocks));
+    blockLoop(lower, upper);
+    if (ragged) {
+      auto last = scf::IfOp::create(b, loc, equals(group, plan.rowGroups - 1));
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPoint(last.thenBlock()->getTerminator());
+      columns(raggedRow, ragged);
+    }
+  }
+
+  /// Rows m0 .. m0+rows over the columns of `panel` (starting at n0): full
+  /// register blocks, then the panel's ragged end in narrower vectors.
+  void emitPanel(Value batch, const Blocking &plan, Value panel, Value m0,
+                 int64_t rows, Value n0, const KRange &range) {
+    int64_t width = block.vectors * target.lanes;
     SmallVector<Chunk> full;
     for (int64_t v = 0; v < block.vectors; ++v)
       full.push_back({v * target.lanes, target.lanes});
-    auto tail = intoStrips(splitColumns(nMain, n, target.lanes), block.vectors);
-    Value zero = indexConstant(b, loc, 0);
-    // One loop over the blocks plus, as its last iteration, the ragged
-    // remainder: threads share the remainder too, and it is emitted once.
-    auto blocksThenRemainder = [&](int64_t blocks, bool remainder,
-                                   llvm::function_ref<void(Value)> block,
-                                   llvm::function_ref<void()> rest) {
-      if (blocks + remainder == 0)
-        return;
-      scf::ForOp loop = buildLoop(b, loc, 0, blocks + remainder, 1, {}, [&](Value i, ValueRange) {
-        if (!remainder) {
-          block(i);
-        } else {
-          Value isBlock = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i,
-                                                indexConstant(b, loc, blocks));
-          auto branch = scf::IfOp::create(b, loc, isBlock, /*withElseRegion=*/true);
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(branch.thenBlock()->getTerminator());
-          block(i);
-          b.setInsertionPoint(branch.elseBlock()->getTerminator());
-          rest();
-        }
-        return SmallVector<Value>();
-      });
-      if (parallel && blocks + remainder > 1)
-        markParallel(loop);
-    };
-    auto scaled = [&](Value i, int64_t factor) {
-      return arith::MulIOp::create(b, loc, i, indexConstant(b, loc, factor)).getResult();
-    };
-    if (nMain / width >= kColumnBlocksForColumnsOuter) {
-      blocksThenRemainder(
-          nMain / width, !tail.empty(),
-          [&](Value i) { emitRowBlocks(batch, scaled(i, width), full); },
-          [&] {
-            for (const auto &strip : tail)
-              emitRowBlocks(batch, zero, strip);
-          });
-      return;
-    }
-    auto emitColumns = [&](Value m0, int64_t rows) {
-      if (nMain > 0)
-        buildLoop(b, loc, 0, nMain, width, {}, [&](Value n0, ValueRange) {
-          emitTile(batch, m0, rows, n0, full);
+    auto columns = [&](int64_t count) {
+      int64_t fullCols = count / width * width;
+      if (fullCols > 0)
+        buildLoop(b, loc, 0, fullCols, width, {}, [&](Value j, ValueRange) {
+          Value column = arith::AddIOp::create(b, loc, n0, j);
+          emitTile(batch, m0, rows, column, full, range);
           return SmallVector<Value>();
         });
-      for (const auto &strip : tail)
-        emitTile(batch, m0, rows, zero, strip);
+      for (const auto &strip : intoStrips(
+               splitColumns(fullCols, count, target.lanes), block.vectors))
+        emitTile(batch, m0, rows, n0, strip, range);
     };
-    int64_t mMain = m / block.rows * block.rows;
-    blocksThenRemainder(
-        mMain / block.rows, m > mMain,
-        [&](Value i) { emitColumns(scaled(i, block.rows), block.rows); },
-        [&] { emitColumns(indexConstant(b, loc, mMain), m - mMain); });
+    int64_t lastCount = n - (plan.colPanels - 1) * plan.nc;
+    if (plan.colPanels == 1 || lastCount == plan.nc)
+      return columns(std::min(plan.nc, n));
+    branch(
+        equals(panel, plan.colPanels - 1), [&] { columns(lastCount); },
+        [&] { columns(plan.nc); });
   }
 
-  void emitRowBlocks(Value batch, Value n0, ArrayRef<Chunk> strip) {
-    int64_t mMain = m / block.rows * block.rows;
-    if (mMain > 0)
-      buildLoop(b, loc, 0, mMain, block.rows, {}, [&](Value m0, ValueRange) {
-        emitTile(batch, m0, block.rows, n0, strip);
-        return SmallVector<Value>();
-      });
-    if (m > mMain)
-      emitTile(batch, indexConstant(b, loc, mMain), m - mMain, n0, strip);
-  }
-
-  /// C[m0 .. m0+rows, n0 + strip] += A[m0 .., :] x B[:, n0 + strip].
-  void emitTile(Value batch, Value m0, int64_t rows, Value n0, ArrayRef<Chunk> strip) {
+  /// C[m0 .. m0+rows, n0 + strip] += A[m0 .., range] x B[range, n0 + strip].
+  void emitTile(Value batch, Value m0, int64_t rows, Value n0,
+                ArrayRef<Chunk> strip, const KRange &range) {
     Type f32 = b.getF32Type();
     SmallVector<Value> rowIdx, colIdx;
     SmallVector<VectorType> types;
@@ -163,41 +272,86 @@ private:
       types.push_back(VectorType::get({chunk.width}, f32));
     }
     int64_t cols = strip.size();
+    auto loadC = [&] {
+      SmallVector<Value> accs;
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j)
+          accs.push_back(vector::LoadOp::create(
+              b, loc, types[j], c, at(batch, rowIdx[i], colIdx[j])));
+      return accs;
+    };
+    auto fromBias = [&] {
+      SmallVector<Value> accs;
+      for (int64_t i = 0; i < rows; ++i) {
+        Value bias = memref::LoadOp::create(b, loc, epilogue.bias, rowIdx[i]);
+        for (int64_t j = 0; j < cols; ++j)
+          accs.push_back(vector::BroadcastOp::create(b, loc, types[j], bias));
+      }
+      return accs;
+    };
     SmallVector<Value> accs;
-    for (int64_t i = 0; i < rows; ++i) {
-      Value bias = epilogue.bias ? memref::LoadOp::create(b, loc, epilogue.bias, rowIdx[i])
-                                 : Value();
-      for (int64_t j = 0; j < cols; ++j)
-        accs.push_back(bias ? Value(vector::BroadcastOp::create(b, loc, types[j], bias))
-                            : Value(vector::LoadOp::create(b, loc, types[j], c,
-                                                           at(batch, rowIdx[i], colIdx[j]))));
+    if (!epilogue.bias) {
+      accs = loadC();
+    } else if (!range.first) {
+      accs = fromBias();
+    } else {
+      SmallVector<Type> accTypes;
+      for (int64_t i = 0; i < rows; ++i)
+        accTypes.append(types.begin(), types.end());
+      auto start = scf::IfOp::create(b, loc, accTypes, range.first,
+                                     /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(start.thenBlock());
+      scf::YieldOp::create(b, loc, fromBias());
+      b.setInsertionPointToStart(start.elseBlock());
+      scf::YieldOp::create(b, loc, loadC());
+      accs = start.getResults();
     }
-    ValueRange sums =
-        buildLoop(b, loc, 0, k, 1, accs, [&](Value kk, ValueRange iter) {
+    scf::ForOp loop = buildLoop(
+        b, loc, range.begin, range.end, indexConstant(b, loc, 1), accs,
+        [&](Value kk, ValueRange iter) {
           SmallVector<Value> bRow, next;
           for (int64_t j = 0; j < cols; ++j)
-            bRow.push_back(
-                vector::LoadOp::create(b, loc, types[j], bMat, at(batch, kk, colIdx[j])));
+            bRow.push_back(vector::LoadOp::create(b, loc, types[j], bMat,
+                                                  at(batch, kk, colIdx[j])));
           for (int64_t i = 0; i < rows; ++i) {
-            Value scalar = memref::LoadOp::create(b, loc, a, at(batch, rowIdx[i], kk));
+            Value scalar =
+                memref::LoadOp::create(b, loc, a, at(batch, rowIdx[i], kk));
             for (int64_t j = 0; j < cols; ++j) {
-              Value splat = vector::BroadcastOp::create(b, loc, types[j], scalar);
-              next.push_back(
-                  vector::FMAOp::create(b, loc, splat, bRow[j], iter[i * cols + j]));
+              Value splat =
+                  vector::BroadcastOp::create(b, loc, types[j], scalar);
+              next.push_back(vector::FMAOp::create(b, loc, splat, bRow[j],
+                                                   iter[i * cols + j]));
             }
           }
           return next;
-        }).getResults();
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j) {
-        SmallVector<Value> loaded;
-        for (Value input : epilogueInputs)
-          loaded.push_back(
-              vector::LoadOp::create(b, loc, types[j], input, at(batch, rowIdx[i], colIdx[j])));
-        Value value = applyEpilogueBody(b, loc, epilogue, sums[i * cols + j], loaded);
-        vector::StoreOp::create(b, loc, value, epilogueResult ? epilogueResult : c,
-                                at(batch, rowIdx[i], colIdx[j]));
-      }
+        });
+    ValueRange sums = loop.getResults();
+    auto store = [&](bool withEpilogue) {
+      for (int64_t i = 0; i < rows; ++i)
+        for (int64_t j = 0; j < cols; ++j) {
+          Value value = sums[i * cols + j];
+          Value dest = c;
+          if (withEpilogue) {
+            SmallVector<Value> loaded;
+            for (Value input : epilogueInputs)
+              loaded.push_back(vector::LoadOp::create(
+                  b, loc, types[j], input, at(batch, rowIdx[i], colIdx[j])));
+            value = applyEpilogueBody(b, loc, epilogue, value, loaded);
+            if (epilogueResult)
+              dest = epilogueResult;
+          }
+          vector::StoreOp::create(b, loc, value, dest,
+                                  at(batch, rowIdx[i], colIdx[j]));
+        }
+    };
+    // Partial sums of all but the last K block stay in C; only the last
+    // applies the epilogue (the planner keeps C apart from the epilogue's
+    // other buffers, or C is the result itself).
+    if (!epilogue.consumer || !range.last)
+      return store(/*withEpilogue=*/true);
+    branch(
+        range.last, [&] { store(true); }, [&] { store(false); });
   }
 
 public:
@@ -209,7 +363,6 @@ public:
   }
 
 private:
-
   OpBuilder &b;
   Location loc;
   Value a, bMat, c;
@@ -226,7 +379,8 @@ bool hasDefaultMaps(linalg::LinalgOp op) {
   if (auto matmul = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation()))
     return linalg::MatmulOp::isDefaultIndexingMaps(matmul.getIndexingMaps());
   if (auto batch = llvm::dyn_cast<linalg::BatchMatmulOp>(op.getOperation()))
-    return linalg::BatchMatmulOp::isDefaultIndexingMaps(batch.getIndexingMaps());
+    return linalg::BatchMatmulOp::isDefaultIndexingMaps(
+        batch.getIndexingMaps());
   return false;
 }
 
@@ -236,8 +390,10 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
                              const VectorTarget &target) {
   if (!op.hasPureBufferSemantics() || !hasDefaultMaps(op))
     return failure();
-  Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1], c = op.getDpsInits()[0];
-  if (!isVectorAddressable(a) || !isVectorAddressable(bMat) || !isVectorAddressable(c))
+  Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1],
+        c = op.getDpsInits()[0];
+  if (!isVectorAddressable(a) || !isVectorAddressable(bMat) ||
+      !isVectorAddressable(c))
     return failure();
   bool batched = llvm::isa<linalg::BatchMatmulOp>(op.getOperation());
   GemmEmitter emitter(rewriter, op.getLoc(), a, bMat, c, batched, target);
@@ -265,7 +421,8 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     auto asMatrix = [&](Value value) -> Value {
       if (reassociation.empty())
         return value;
-      return memref::CollapseShapeOp::create(rewriter, op.getLoc(), value, reassociation);
+      return memref::CollapseShapeOp::create(rewriter, op.getLoc(), value,
+                                             reassociation);
     };
     SmallVector<Value> inputs;
     Value result;

@@ -31,10 +31,12 @@ SmallVector<Chunk> splitColumns(int64_t begin, int64_t end, int64_t lanes,
   return chunks;
 }
 
-SmallVector<SmallVector<Chunk>> intoStrips(ArrayRef<Chunk> chunks, int64_t perStrip) {
+SmallVector<SmallVector<Chunk>> intoStrips(ArrayRef<Chunk> chunks,
+                                           int64_t perStrip) {
   SmallVector<SmallVector<Chunk>> strips;
   for (const Chunk &chunk : chunks) {
-    if (strips.empty() || static_cast<int64_t>(strips.back().size()) == perStrip)
+    if (strips.empty() ||
+        static_cast<int64_t>(strips.back().size()) == perStrip)
       strips.emplace_back();
     strips.back().push_back(chunk);
   }
@@ -55,18 +57,24 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t value) {
   return arith::ConstantIndexOp::create(b, loc, value);
 }
 
+scf::ForOp buildLoop(OpBuilder &b, Location loc, Value lower, Value upper,
+                     Value step, ValueRange inits, LoopBody body) {
+  return scf::ForOp::create(b, loc, lower, upper, step, inits,
+                            [&](OpBuilder &nested, Location nestedLoc, Value iv,
+                                ValueRange iterArgs) {
+                              OpBuilder::InsertionGuard guard(b);
+                              b.setInsertionPoint(nested.getInsertionBlock(),
+                                                  nested.getInsertionPoint());
+                              SmallVector<Value> results = body(iv, iterArgs);
+                              scf::YieldOp::create(b, nestedLoc, results);
+                            });
+}
+
 scf::ForOp buildLoop(OpBuilder &b, Location loc, int64_t lower, int64_t upper,
                      int64_t step, ValueRange inits, LoopBody body) {
-  auto loop = scf::ForOp::create(
-      b, loc, indexConstant(b, loc, lower), indexConstant(b, loc, upper),
-      indexConstant(b, loc, step), inits,
-      [&](OpBuilder &nested, Location nestedLoc, Value iv, ValueRange iterArgs) {
-        OpBuilder::InsertionGuard guard(b);
-        b.setInsertionPoint(nested.getInsertionBlock(), nested.getInsertionPoint());
-        SmallVector<Value> results = body(iv, iterArgs);
-        scf::YieldOp::create(b, nestedLoc, results);
-      });
-  return loop;
+  return buildLoop(b, loc, indexConstant(b, loc, lower),
+                   indexConstant(b, loc, upper), indexConstant(b, loc, step),
+                   inits, body);
 }
 
 } // namespace lwcc::cpu

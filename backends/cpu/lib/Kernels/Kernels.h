@@ -12,6 +12,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 
+#include <optional>
+
 namespace lwcc::cpu {
 
 /// What the kernels are sized for.
@@ -35,19 +37,27 @@ splitColumns(int64_t begin, int64_t end, int64_t lanes,
              llvm::function_ref<bool(int64_t, int64_t)> fits = nullptr);
 
 /// Groups chunks into strips of at most `perStrip` vectors.
-llvm::SmallVector<llvm::SmallVector<Chunk>> intoStrips(llvm::ArrayRef<Chunk> chunks,
-                                                       int64_t perStrip);
+llvm::SmallVector<llvm::SmallVector<Chunk>>
+intoStrips(llvm::ArrayRef<Chunk> chunks, int64_t perStrip);
 
-mlir::Value indexConstant(mlir::OpBuilder &b, mlir::Location loc, int64_t value);
+mlir::Value indexConstant(mlir::OpBuilder &b, mlir::Location loc,
+                          int64_t value);
 
 /// Loop body: gets the induction variable and the iteration values, returns
 /// the values to carry on.
-using LoopBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(mlir::Value, mlir::ValueRange)>;
+using LoopBody = llvm::function_ref<llvm::SmallVector<mlir::Value>(
+    mlir::Value, mlir::ValueRange)>;
 
 /// An scf.for from `lower` to `upper` whose body `body` builds with `b`.
-mlir::scf::ForOp buildLoop(mlir::OpBuilder &b, mlir::Location loc, int64_t lower,
-                                         int64_t upper, int64_t step, mlir::ValueRange inits,
-                                         LoopBody body);
+mlir::scf::ForOp buildLoop(mlir::OpBuilder &b, mlir::Location loc,
+                           int64_t lower, int64_t upper, int64_t step,
+                           mlir::ValueRange inits, LoopBody body);
+
+/// The same with bounds computed at run time.
+mlir::scf::ForOp buildLoop(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value lower, mlir::Value upper,
+                           mlir::Value step, mlir::ValueRange inits,
+                           LoopBody body);
 
 /// Marks `loop`'s iterations as independent (lwcc-cpu-outline-parallel).
 void markParallel(mlir::scf::ForOp loop);
@@ -55,6 +65,38 @@ void markParallel(mlir::scf::ForOp loop);
 /// True for a memref whose shape is static and whose innermost dimension is
 /// contiguous, so rows can be read with vector loads.
 bool isVectorAddressable(mlir::Value memref);
+
+/// The buffer a chain of views starts from (an arena slice counts as its
+/// own buffer).
+mlir::Value rootOf(mlir::Value memref);
+
+/// Whether `op` reads or writes anything derived from `root` (views only
+/// alias: the reads and writes are the ops that use them).
+bool touches(mlir::Operation *op, mlir::Value root);
+
+/// Marks the load that keeps an implicitly padded input's source live (see
+/// ImplicitPad.cpp).
+inline constexpr llvm::StringLiteral kKeepAliveAttr = "lwcc.keep_alive";
+
+/// A zero-padded copy P of `source` that only `reader` reads: P filled with
+/// zeros, then `source` copied into P's interior at (top, left).
+struct ImplicitPad {
+  mlir::Value source;
+  int64_t top = 0, left = 0;
+  mlir::Operation *fill = nullptr;
+  mlir::Operation *interior = nullptr;
+  mlir::Operation *copy = nullptr;
+};
+
+/// The zero padding `reader` sees in its 4-D NCHW input `padded`, if
+/// `reader` could read the source itself instead: nothing else reads P, and
+/// nothing between the copy and `reader` touches the source.
+std::optional<ImplicitPad> matchImplicitPad(mlir::Value padded,
+                                            mlir::Operation *reader);
+
+/// The keep-alive load of `pad.source` after `reader`, if
+/// lwcc-cpu-mark-implicit-pads placed one.
+mlir::Operation *findKeepAlive(const ImplicitPad &pad, mlir::Operation *reader);
 
 /// Element-wise work around a kernel's output `out` that the kernel does in
 /// registers instead (see Epilogue.cpp).
@@ -74,29 +116,35 @@ struct Epilogue {
 /// What of the bias broadcast before `kernel` and the element-wise consumer
 /// after it, both on `out`, the kernel can absorb; `kernelInputs` are the
 /// buffers the kernel reads (the consumer's result must not be one).
-Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out, mlir::ValueRange kernelInputs);
+Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
+                       mlir::ValueRange kernelInputs);
 
 /// The consumer's body on vectors: `acc` for the kernel's input, the
 /// others from `loadedInputs` (in order, skipping the kernel's).
-mlir::Value applyEpilogueBody(mlir::OpBuilder &b, mlir::Location loc, const Epilogue &epilogue,
-                              mlir::Value acc, llvm::ArrayRef<mlir::Value> loadedInputs);
+mlir::Value applyEpilogueBody(mlir::OpBuilder &b, mlir::Location loc,
+                              const Epilogue &epilogue, mlir::Value acc,
+                              llvm::ArrayRef<mlir::Value> loadedInputs);
 
 /// Replaces a float linalg.matmul / linalg.batch_matmul (default maps) on
 /// memrefs with the register-blocked GEMM. Fails without changing anything
 /// if the op is not one it handles.
-mlir::LogicalResult emitGemmKernel(mlir::RewriterBase &rewriter, mlir::linalg::LinalgOp op,
+mlir::LogicalResult emitGemmKernel(mlir::RewriterBase &rewriter,
+                                   mlir::linalg::LinalgOp op,
                                    const VectorTarget &target);
 
 /// Replaces a float linalg.depthwise_conv_2d_nchw_chw on memrefs with the
-/// row-vectorised depthwise kernel.
-mlir::LogicalResult emitDepthwiseKernel(mlir::RewriterBase &rewriter,
-                                        mlir::linalg::DepthwiseConv2DNchwChwOp op,
-                                        const VectorTarget &target);
+/// row-vectorised depthwise kernel; `foldedPad` tells whether it read a
+/// zero-padded input's source in place of the padded copy.
+mlir::LogicalResult
+emitDepthwiseKernel(mlir::RewriterBase &rewriter,
+                    mlir::linalg::DepthwiseConv2DNchwChwOp op,
+                    const VectorTarget &target, bool &foldedPad);
 
 /// Replaces a float sum or max reduction over a memref's trailing
 /// contiguous dimensions (global pools, reduce_mean, the squeeze of
 /// squeeze-excite) with a vectorised one.
-mlir::LogicalResult emitReductionKernel(mlir::RewriterBase &rewriter, mlir::linalg::GenericOp op,
+mlir::LogicalResult emitReductionKernel(mlir::RewriterBase &rewriter,
+                                        mlir::linalg::GenericOp op,
                                         const VectorTarget &target);
 
 } // namespace lwcc::cpu

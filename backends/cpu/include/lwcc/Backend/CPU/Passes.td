@@ -99,6 +99,25 @@ def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
 }
 
+def MarkImplicitPadsPass : Pass<"lwcc-cpu-mark-implicit-pads", "::mlir::func::FuncOp"> {
+  let summary = "Keep the sources of depthwise convs' zero pads live for the kernels";
+  let description = [{
+    Runs on bufferised code before the arena is planned. A depthwise conv
+    whose input is a zero-filled buffer with the source copied into its
+    interior, read by nothing else, could read the source itself; the
+    planner would hand the source's bytes to other buffers once the copy is
+    done, though. This pass adds a load of the source, tagged
+    `lwcc.keep_alive`, after the conv and the op after it that touches the
+    conv's output (a consumer the kernel may absorb), so the source stays
+    live through both. `lwcc-cpu-emit-kernels` folds the pad where it finds
+    the tag and drops the fill, the copy and the tag.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+  let statistics = [
+    Statistic<"numMarked", "num-marked", "Padded depthwise inputs marked">
+  ];
+}
+
 def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
   let summary = "Register-blocked vector kernels for GEMMs and depthwise convolutions";
   let description = [{
@@ -107,11 +126,15 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     reductions over trailing dimensions on memrefs with loop nests of vector
     operations sized for the target: the GEMM keeps an MR x NR block of C in
     vector registers while it walks K (one broadcast of A and one load of B
-    per multiply-add), columns outer so a K x NR panel of B stays in L1; the
-    depthwise kernel keeps a row segment of outputs in registers across the
-    KH x KW taps, stride 2 by de-interleaving shuffles. Ragged edges use
-    narrower vectors (powers of two down to one lane), never masks or reads
-    past a buffer. Everything else is left to the loop lowering.
+    per multiply-add), K in blocks so a K_c x NR panel of B stays in L1 and
+    a K_c x N_c block in L2 while a parallel iteration's row blocks walk it;
+    the depthwise kernel keeps a row segment of outputs in registers across
+    the KH x KW taps, stride 2 by de-interleaving shuffles, and reads a
+    zero-padded input's source directly where lwcc-cpu-mark-implicit-pads
+    kept it live (border taps load inside the row and shuffle zeros in).
+    Ragged edges use narrower vectors (powers of two down to one lane), never
+    masks or reads past a buffer. Everything else is left to the loop
+    lowering.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
@@ -124,7 +147,8 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
   let statistics = [
     Statistic<"numGemms", "num-gemms", "GEMMs given the register-blocked kernel">,
     Statistic<"numDepthwise", "num-depthwise", "Depthwise convolutions given the vector kernel">,
-    Statistic<"numReductions", "num-reductions", "Trailing-dimension reductions vectorised">
+    Statistic<"numReductions", "num-reductions", "Trailing-dimension reductions vectorised">,
+    Statistic<"numImplicitPads", "num-implicit-pads", "Pads the depthwise kernel supplies itself">
   ];
 }
 

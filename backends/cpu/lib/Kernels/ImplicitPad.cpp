@@ -1,0 +1,102 @@
+//===- ImplicitPad.cpp - reading a zero-padded input without the copy -----===//
+//
+// Bufferised, a pad is a fill of a new buffer P with zeros and a copy of the
+// source into P's interior: two passes over memory as large as the tensor,
+// before a depthwise conv reads P once. The depthwise kernel can read the
+// source directly and supply the zeros itself. Its source must then stay
+// intact until the kernel runs, which the arena planner only promises while
+// the source is live: lwcc-cpu-mark-implicit-pads extends that with a load
+// of the source after the reader (and the reader's consumer, whose work the
+// kernel may absorb), and the kernel folds the pad only where it finds it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+
+namespace lwcc::cpu {
+namespace {
+
+bool isZero(Value value) { return matchPattern(value, m_AnyZeroFloat()); }
+
+/// A linalg.fill or an input-less linalg.map writing zeros to all of P.
+bool isZeroFill(Operation *op, Value padded) {
+  if (auto fill = llvm::dyn_cast<linalg::FillOp>(op))
+    return fill.getOutputs()[0] == padded && isZero(fill.getInputs()[0]);
+  if (auto map = llvm::dyn_cast<linalg::MapOp>(op)) {
+    if (!map.getInputs().empty() || map.getInit() != padded)
+      return false;
+    Block &body = map.getMapper().front();
+    auto yield = llvm::dyn_cast<linalg::YieldOp>(body.getTerminator());
+    return yield && body.getOperations().size() == 1 &&
+           isZero(yield.getOperand(0));
+  }
+  return false;
+}
+
+} // namespace
+
+std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader) {
+  auto paddedType = llvm::dyn_cast<MemRefType>(padded.getType());
+  if (!paddedType || paddedType.getRank() != 4 || !paddedType.hasStaticShape())
+    return std::nullopt;
+  ImplicitPad pad;
+  memref::SubViewOp interior;
+  for (Operation *user : padded.getUsers()) {
+    if (user == reader)
+      continue;
+    if (!pad.fill && isZeroFill(user, padded))
+      pad.fill = user;
+    else if (!interior && llvm::isa<memref::SubViewOp>(user))
+      interior = llvm::cast<memref::SubViewOp>(user);
+    else
+      return std::nullopt;
+  }
+  if (!pad.fill || !interior || !interior->hasOneUse())
+    return std::nullopt;
+  auto copy = llvm::dyn_cast<memref::CopyOp>(*interior->user_begin());
+  if (!copy || copy.getTarget() != interior.getResult())
+    return std::nullopt;
+  pad.source = copy.getSource();
+  auto sourceType = llvm::dyn_cast<MemRefType>(pad.source.getType());
+  if (!sourceType || !sourceType.hasStaticShape() ||
+      !sourceType.getLayout().isIdentity() ||
+      sourceType.getElementType() != paddedType.getElementType())
+    return std::nullopt;
+  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
+  if (!llvm::equal(interior.getStaticSizes(), sourceType.getShape()) ||
+      !llvm::all_of(interior.getStaticStrides(),
+                    [](int64_t s) { return s == 1; }) ||
+      llvm::any_of(offsets, ShapedType::isDynamic) || offsets[0] != 0 ||
+      offsets[1] != 0 || sourceType.getDimSize(0) != paddedType.getDimSize(0) ||
+      sourceType.getDimSize(1) != paddedType.getDimSize(1))
+    return std::nullopt;
+  pad.top = offsets[2];
+  pad.left = offsets[3];
+  Block *block = reader->getBlock();
+  if (pad.fill->getBlock() != block || copy->getBlock() != block ||
+      !pad.fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(reader))
+    return std::nullopt;
+  Value root = rootOf(pad.source);
+  for (Operation *op = copy->getNextNode(); op != reader;
+       op = op->getNextNode())
+    if (touches(op, root))
+      return std::nullopt;
+  pad.interior = interior;
+  pad.copy = copy;
+  return pad;
+}
+
+Operation *findKeepAlive(const ImplicitPad &pad, Operation *reader) {
+  for (Operation *op = reader->getNextNode(); op; op = op->getNextNode())
+    if (auto load = llvm::dyn_cast<memref::LoadOp>(op))
+      if (load->hasAttr(kKeepAliveAttr) && load.getMemRef() == pad.source)
+        return op;
+  return nullptr;
+}
+
+} // namespace lwcc::cpu

@@ -1,0 +1,56 @@
+//===- MarkImplicitPads.cpp - the lwcc-cpu-mark-implicit-pads pass --------===//
+//
+// See ImplicitPad.cpp: the tag keeps a padded depthwise input's source live
+// until the kernel that reads it in place of the padded copy has run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels/Kernels.h"
+#include "lwcc/Backend/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+namespace lwcc::cpu {
+#define GEN_PASS_DEF_MARKIMPLICITPADSPASS
+#include "lwcc/Backend/CPU/Passes.h.inc"
+} // namespace lwcc::cpu
+
+using namespace mlir;
+using namespace lwcc::cpu;
+
+namespace {
+
+struct MarkImplicitPadsPass
+    : lwcc::cpu::impl::MarkImplicitPadsPassBase<MarkImplicitPadsPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::DepthwiseConv2DNchwChwOp> convs;
+    getOperation().walk(
+        [&](linalg::DepthwiseConv2DNchwChwOp op) { convs.push_back(op); });
+    for (linalg::DepthwiseConv2DNchwChwOp conv : convs) {
+      if (!conv.hasPureBufferSemantics())
+        continue;
+      std::optional<ImplicitPad> pad =
+          matchImplicitPad(conv.getInputs()[0], conv);
+      if (!pad)
+        continue;
+      Operation *after = conv;
+      Value out = rootOf(conv.getOutputs()[0]);
+      for (Operation *op = conv->getNextNode(); op; op = op->getNextNode())
+        if (touches(op, out)) {
+          if (!op->hasTrait<OpTrait::IsTerminator>())
+            after = op;
+          break;
+        }
+      OpBuilder b(after->getContext());
+      b.setInsertionPointAfter(after);
+      Value zero = arith::ConstantIndexOp::create(b, conv.getLoc(), 0);
+      auto load = memref::LoadOp::create(b, conv.getLoc(), pad->source,
+                                         SmallVector<Value>(4, zero));
+      load->setAttr(kKeepAliveAttr, b.getUnitAttr());
+      ++numMarked;
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,78 @@
+// RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-mark-implicit-pads))' -split-input-file | FileCheck %s
+
+// A zero-filled buffer with the source copied into its interior, read only
+// by the depthwise conv: the source is kept live (a tagged load) past the
+// conv and the op after it that reads the conv's output, the element-wise
+// consumer the kernel may absorb.
+// CHECK-LABEL: func @marked
+// CHECK: linalg.depthwise_conv_2d_nchw_chw
+// CHECK-NEXT: linalg.generic
+// CHECK: memref.load %[[SRC:.+]][%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {lwcc.keep_alive}
+func.func @marked(%w: memref<4x3x3xf32>, %r: memref<1x4x8x8xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %x = memref.alloc() : memref<1x4x8x8xf32>
+  linalg.fill ins(%cst : f32) outs(%x : memref<1x4x8x8xf32>)
+  %p = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.map outs(%p : memref<1x4x10x10xf32>)
+    (%init: f32) {
+      linalg.yield %cst : f32
+    }
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %x, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  %y = memref.alloc() : memref<1x4x8x8xf32>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%y : memref<1x4x8x8xf32>) outs(%r : memref<1x4x8x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+// Not marked: the source is written between the copy and the conv (the
+// bufferiser reused its buffer), so only the padded copy holds the input.
+// CHECK-LABEL: func @overwritten
+// CHECK-NOT: lwcc.keep_alive
+func.func @overwritten(%w: memref<4x3x3xf32>, %y: memref<1x4x8x8xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %one = arith.constant 1.0 : f32
+  %x = memref.alloc() : memref<1x4x8x8xf32>
+  linalg.fill ins(%cst : f32) outs(%x : memref<1x4x8x8xf32>)
+  %p = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x4x10x10xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %x, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.fill ins(%one : f32) outs(%x : memref<1x4x8x8xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  return
+}
+
+// -----
+
+// Not marked: the padding is not zero (a max pool's would be -inf), or the
+// padded buffer has another reader.
+// CHECK-LABEL: func @not_zero
+// CHECK-NOT: lwcc.keep_alive
+// CHECK-LABEL: func @shared
+// CHECK-NOT: lwcc.keep_alive
+func.func @not_zero(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %y: memref<1x4x8x8xf32>) {
+  %cst = arith.constant -1.0 : f32
+  %p = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x4x10x10xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %x, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  return
+}
+func.func @shared(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %y: memref<1x4x8x8xf32>, %z: memref<1x4x10x10xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x4x10x10xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %x, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
+  memref.copy %p, %z : memref<1x4x10x10xf32> to memref<1x4x10x10xf32>
+  return
+}
