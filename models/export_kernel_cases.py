@@ -9,8 +9,8 @@ end of the padded row), dilation, asymmetric and 5x5 windows, grouped and
 strided 1x1 convolutions; and chains whose bias, activation and residual
 add the kernels absorb, including one where the bufferiser reuses the
 output buffer for an intermediate the next kernel reads and one whose K
-runs in blocks. Depthwise cases read their zero padding implicitly (the
-kernel supplies the border). Weights are seeded random numbers.
+runs in blocks. Depthwise convs and pools read their padding implicitly
+(the kernel supplies the border: zeros, -inf for max pools). Weights are seeded random numbers.
 """
 import os
 import sys
@@ -61,6 +61,32 @@ def model(name, shape, out_channels, kernel, stride, pads, dilation, groups):
     m.ir_version = 7
     onnx.checker.check_model(m)
     return m
+
+
+def pool(name, op, shape, kernel, stride, pads, attrs):
+    """A single MaxPool / AveragePool on a seeded random input."""
+    node = helper.make_node(op, ["x"], ["y"], name="pool", kernel_shape=[kernel] * 2,
+                            strides=[stride] * 2, pads=pads, **attrs)
+    graph = helper.make_graph(
+        [node], name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    m = onnx.shape_inference.infer_shapes(m)
+    onnx.checker.check_model(m)
+    return m
+
+
+# name: (op, input shape, kernel, stride, pads, attributes)
+POOLS = {
+    # resnet/shufflenet stem: -inf padding the kernel supplies itself.
+    "k_maxpool_s2_pad": ("MaxPool", [1, 5, 23, 23], 3, 2, [1, 1, 1, 1], {}),
+    # squeezenet: ceil mode, a window hanging over the bottom-right edge.
+    "k_maxpool_ceil": ("MaxPool", [1, 6, 28, 28], 3, 2, [0, 0, 0, 0], {"ceil_mode": 1}),
+    "k_avgpool_pad": ("AveragePool", [1, 4, 17, 17], 3, 1, [1, 1, 1, 1],
+                      {"count_include_pad": 0}),
+    "k_avgpool_s2": ("AveragePool", [1, 4, 18, 18], 2, 2, [0, 0, 0, 0], {}),
+}
 
 
 def chain(name, shape, layers, residual):
@@ -128,6 +154,9 @@ def main():
         print(name)
     for name, spec in CHAINS.items():
         onnx.save(chain(name, *spec), os.path.join(out, name + ".onnx"))
+        print(name)
+    for name, spec in POOLS.items():
+        onnx.save(pool(name, *spec), os.path.join(out, name + ".onnx"))
         print(name)
 
 

@@ -1,7 +1,8 @@
 //===- MarkImplicitPads.cpp - the lwcc-cpu-mark-implicit-pads pass --------===//
 //
-// See ImplicitPad.cpp: the tag keeps a padded depthwise input's source live
-// until the kernel that reads it in place of the padded copy has run.
+// See ImplicitPad.cpp: the tag keeps a padded depthwise conv or pool input's
+// source live until the kernel that reads it in place of the padded copy
+// has run.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,18 +25,20 @@ namespace {
 struct MarkImplicitPadsPass
     : lwcc::cpu::impl::MarkImplicitPadsPassBase<MarkImplicitPadsPass> {
   void runOnOperation() override {
-    SmallVector<linalg::DepthwiseConv2DNchwChwOp> convs;
-    getOperation().walk(
-        [&](linalg::DepthwiseConv2DNchwChwOp op) { convs.push_back(op); });
-    for (linalg::DepthwiseConv2DNchwChwOp conv : convs) {
+    SmallVector<linalg::LinalgOp> windows;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (isWindowOp(op))
+        windows.push_back(op);
+    });
+    for (linalg::LinalgOp conv : windows) {
       if (!conv.hasPureBufferSemantics())
         continue;
-      std::optional<ImplicitPad> pad =
-          matchImplicitPad(conv.getInputs()[0], conv);
+      std::optional<ImplicitPad> pad = matchImplicitPad(
+          conv.getDpsInputs()[0], conv, windowPadValue(conv));
       if (!pad)
         continue;
       Operation *after = conv;
-      Value out = rootOf(conv.getOutputs()[0]);
+      Value out = rootOf(conv.getDpsInits()[0]);
       for (Operation *op = conv->getNextNode(); op; op = op->getNextNode())
         if (touches(op, out)) {
           if (!op->hasTrait<OpTrait::IsTerminator>())

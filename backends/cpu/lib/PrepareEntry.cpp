@@ -93,14 +93,16 @@ void untie(OpOperand &init) {
   init.set(b.clone(*empty)->getResult(0));
 }
 
-/// A depthwise conv reading a pad, and the element-wise op after it, get
-/// output buffers of their own: CSE shares one tensor.empty among every
+/// A depthwise conv or pool reading a pad, and the element-wise op after it,
+/// get output buffers of their own: CSE shares one tensor.empty among every
 /// same-shaped init, and bufferisation then writes over the pad's source,
 /// which the kernel wants to read in place of the padded copy
 /// (ImplicitPad.cpp) while it applies that element-wise op.
-void untieDepthwiseOutputs(func::FuncOp func) {
-  func.walk([](linalg::DepthwiseConv2DNchwChwOp conv) {
-    if (!conv.getInputs()[0].getDefiningOp<tensor::PadOp>())
+void untieWindowOutputs(func::FuncOp func) {
+  func.walk([](linalg::LinalgOp conv) {
+    if (!llvm::isa<linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
+                   linalg::PoolingNchwSumOp>(conv.getOperation()) ||
+        !conv.getDpsInputs()[0].getDefiningOp<tensor::PadOp>())
       return;
     // The init is an empty tensor, possibly through the bias broadcast.
     OpOperand *init = &conv.getDpsInitsMutable()[0];
@@ -121,7 +123,7 @@ struct PrepareEntryPass
     : lwcc::cpu::impl::PrepareEntryPassBase<PrepareEntryPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    untieDepthwiseOutputs(func);
+    untieWindowOutputs(func);
     if (func.isExternal() || !func.isPublic())
       return;
     flattenEmptyBoundaries(func);

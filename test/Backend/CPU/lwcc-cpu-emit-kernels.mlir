@@ -187,6 +187,35 @@ func.func @implicit_pad(%x: memref<1x2x9x40xf32>, %w: memref<2x3x3xf32>, %y: mem
 
 // -----
 
+// A 3x3 stride-2 max pool with its -inf padding supplied by the kernel: the
+// same window kernel combining taps with maximumf, the padded lanes shuffled
+// in as -inf, the accumulators starting from the output's -inf fill (which
+// goes, and the first max with it folds away) instead of a load.
+// AVX2-LABEL: func @max_pool
+// AVX2-NOT: linalg.fill
+// AVX2: scf.for %{{.+}} = %c0 to %c3 step %c1 {
+// AVX2: vector.load %arg0{{.*}} : memref<1x3x16x16xf32>, vector<16xf32>
+// AVX2: vector.shuffle {{.*}} [16, 1, 3, 5, 7, 9, 11, 13] : vector<16xf32>, vector<16xf32>
+// AVX2: arith.maximumf {{.*}} : vector<8xf32>
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: vector.load %arg1
+// AVX2-NOT: linalg.
+func.func @max_pool(%x: memref<1x3x16x16xf32>, %y: memref<1x3x8x8xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %window = memref.alloc() : memref<3x3xf32>
+  %p = memref.alloc() : memref<1x3x18x18xf32>
+  linalg.fill ins(%ninf : f32) outs(%p : memref<1x3x18x18xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 3, 16, 16] [1, 1, 1, 1] : memref<1x3x18x18xf32> to memref<1x3x16x16xf32, strided<[972, 324, 18, 1], offset: 19>>
+  memref.copy %x, %interior : memref<1x3x16x16xf32> to memref<1x3x16x16xf32, strided<[972, 324, 18, 1], offset: 19>>
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x3x8x8xf32>)
+  linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %window : memref<1x3x18x18xf32>, memref<3x3xf32>) outs(%y : memref<1x3x8x8xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x3x16x16xf32>
+  return
+}
+
+// -----
+
 // Kernels only take static f32 memrefs: integers and dynamic shapes stay.
 // AVX2-LABEL: func @declined
 // AVX2: linalg.matmul ins(%arg0, %arg1 : memref<4x4xi32>

@@ -51,8 +51,8 @@ func.func @overwritten(%w: memref<4x3x3xf32>, %y: memref<1x4x8x8xf32>) {
 
 // -----
 
-// Not marked: the padding is not zero (a max pool's would be -inf), or the
-// padded buffer has another reader.
+// Not marked: the padding is not the value the reader can supply (zero
+// for a depthwise conv), or the padded buffer has another reader.
 // CHECK-LABEL: func @not_zero
 // CHECK-NOT: lwcc.keep_alive
 // CHECK-LABEL: func @shared
@@ -74,5 +74,22 @@ func.func @shared(%x: memref<1x4x8x8xf32>, %w: memref<4x3x3xf32>, %y: memref<1x4
   memref.copy %x, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
   linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x4x10x10xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x8x8xf32>)
   memref.copy %p, %z : memref<1x4x10x10xf32> to memref<1x4x10x10xf32>
+  return
+}
+
+// -----
+
+// A max pool's -inf padding is one its kernel supplies too.
+// CHECK-LABEL: func @max_pool
+// CHECK: linalg.pooling_nchw_max
+// CHECK: memref.load %{{.+}} {lwcc.keep_alive}
+func.func @max_pool(%x: memref<1x4x8x8xf32>, %y: memref<1x4x4x4xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  %window = memref.alloc() : memref<3x3xf32>
+  %p = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.fill ins(%ninf : f32) outs(%p : memref<1x4x10x10xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %x, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %window : memref<1x4x10x10xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>)
   return
 }

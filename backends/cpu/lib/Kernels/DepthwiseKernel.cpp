@@ -1,19 +1,21 @@
-//===- DepthwiseKernel.cpp - row-vectorised depthwise convolution ---------===//
+//===- DepthwiseKernel.cpp - row-vectorised depthwise conv and pools ------===//
 //
-// O[n, c, oh, ow] += sum_{kh, kw} I[n, c, oh*s0 + kh*d0 - top,
-// ow*s1 + kw*d1 - left] * F[c, kh, kw], I read as zero outside its H x W.
-// Vectors run along an output row: a segment of it stays in registers
-// across all KH x KW taps, each tap one load of the input row and one fused
-// multiply-add with the tap's broadcast weight. With a column stride s1 > 1
-// a tap loads s1 times as many inputs and keeps every s1-th lane (a
-// shuffle).
+// O[n, c, oh, ow] (+)= combine over kh, kw of I[n, c, oh*s0 + kh*d0 - top,
+// ow*s1 + kw*d1 - left] (times F[c, kh, kw] for a depthwise conv; max or
+// sum for the pools), I read as the pad value outside its H x W. Vectors
+// run along an output row: a segment of it stays in registers across all
+// KH x KW taps, each tap one load of the input row and one fused
+// multiply-add with the tap's broadcast weight (a max or an add for the
+// pools). With a column stride s1 > 1 a tap loads s1 times as many inputs
+// and keeps every s1-th lane (a shuffle).
 //
 // The padding is either already in I (top = left = 0, a padded copy) or
 // supplied here (ImplicitPad.cpp): rows whose taps leave the input are
 // peeled and their outside taps skipped; the segments at a row's two ends
 // sit at known columns, so each tap loads a vector inside the row and a
-// shuffle moves the lanes into place with zeros for the outside ones. Only
-// the segments in between, where every tap stays inside, run in a loop.
+// shuffle moves the lanes into place with the pad value for the outside
+// ones. Only the segments in between, where every tap stays inside, run in
+// a loop.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,9 +24,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <algorithm>
+#include <limits>
 #include <variant>
 
 using namespace mlir;
@@ -32,18 +36,63 @@ using namespace mlir;
 namespace lwcc::cpu {
 namespace {
 
+/// How a window's taps combine.
+enum class Combine { MultiplyAdd, Max, Add };
+
+/// The pieces of the three window ops the kernel takes.
+struct WindowOp {
+  Combine combine;
+  Value input, filter, output;
+  DenseIntElementsAttr strides, dilations;
+  int64_t kh, kw;
+};
+
+std::optional<WindowOp> asWindowOp(linalg::LinalgOp op) {
+  auto window = [&](auto named, Combine combine) -> std::optional<WindowOp> {
+    WindowOp w{combine,
+               named.getInputs()[0],
+               Value(),
+               named.getOutputs()[0],
+               named.getStrides(),
+               named.getDilations(),
+               0,
+               0};
+    auto shape = llvm::dyn_cast<MemRefType>(named.getInputs()[1].getType());
+    if (!shape || !shape.hasStaticShape())
+      return std::nullopt;
+    ArrayRef<int64_t> dims = shape.getShape();
+    if (combine == Combine::MultiplyAdd)
+      w.filter = named.getInputs()[1];
+    w.kh = dims[dims.size() - 2];
+    w.kw = dims.back();
+    return w;
+  };
+  Operation *raw = op.getOperation();
+  if (auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(raw))
+    return window(dw, Combine::MultiplyAdd);
+  if (auto max = llvm::dyn_cast<linalg::PoolingNchwMaxOp>(raw))
+    return window(max, Combine::Max);
+  if (auto sum = llvm::dyn_cast<linalg::PoolingNchwSumOp>(raw))
+    return window(sum, Combine::Add);
+  return std::nullopt;
+}
+
+/// The value outside the input that leaves a combination unchanged.
+double padValue(Combine combine) {
+  return combine == Combine::Max ? -std::numeric_limits<double>::infinity()
+                                 : 0.0;
+}
+
 class DepthwiseEmitter {
 public:
-  DepthwiseEmitter(OpBuilder &b, Location loc,
-                   linalg::DepthwiseConv2DNchwChwOp op, Value input,
+  DepthwiseEmitter(OpBuilder &b, Location loc, const WindowOp &op, Value input,
                    int64_t top, int64_t left, const VectorTarget &target)
-      : b(b), loc(loc), input(input), filter(op.getInputs()[1]),
-        output(op.getOutputs()[0]), target(target), top(top), left(left) {
-    auto strides = op.getStrides().getValues<int64_t>();
-    auto dilations = op.getDilations().getValues<int64_t>();
+      : b(b), loc(loc), input(input), filter(op.filter), output(op.output),
+        target(target), combine(op.combine), top(top), left(left) {
+    auto strides = op.strides.getValues<int64_t>();
+    auto dilations = op.dilations.getValues<int64_t>();
     s0 = strides[0], s1 = strides[1], d0 = dilations[0], d1 = dilations[1];
-    ArrayRef<int64_t> f = llvm::cast<MemRefType>(filter.getType()).getShape();
-    kh = f[1], kw = f[2];
+    kh = op.kh, kw = op.kw;
     ArrayRef<int64_t> in = llvm::cast<MemRefType>(input.getType()).getShape();
     height = in[2], width = in[3];
     vectorsPerSegment = target.registers >= 32 ? 4 : 2;
@@ -102,7 +151,7 @@ public:
             if (epilogue.bias)
               channelBias =
                   memref::LoadOp::create(b, loc, epilogue.bias, ValueRange{ch});
-            for (int64_t y = 0; y < kh; ++y)
+            for (int64_t y = 0; filter && y < kh; ++y)
               for (int64_t x = 0; x < kw; ++x)
                 taps.push_back(memref::LoadOp::create(
                     b, loc, filter,
@@ -146,6 +195,21 @@ private:
            offset * s1 - left + loadWidth(w) - 1 + (kw - 1) * d1 < width;
   }
 
+  Value accumulate(Value acc, Value in, int64_t tap) {
+    switch (combine) {
+    case Combine::MultiplyAdd: {
+      Value weight =
+          vector::BroadcastOp::create(b, loc, acc.getType(), taps[tap]);
+      return vector::FMAOp::create(b, loc, in, weight, acc);
+    }
+    case Combine::Max:
+      return arith::MaximumFOp::create(b, loc, acc, in);
+    case Combine::Add:
+      return arith::AddFOp::create(b, loc, acc, in);
+    }
+    llvm_unreachable("unknown combination");
+  }
+
   Value affine(Value base, int64_t scale, int64_t delta) {
     Value scaled =
         scale == 1 ? base
@@ -172,7 +236,8 @@ private:
 
   /// The inputs of tap column `x` for outputs [ow, ow + w) at a known
   /// column: null when all lie outside the row; otherwise one load inside
-  /// the row and, where lanes fall outside, a shuffle bringing in zeros.
+  /// the row and, where lanes fall outside, a shuffle bringing in the pad
+  /// value.
   Value loadAtColumn(Value n, Value ch, Value row, int64_t ow, int64_t w,
                      int64_t x) {
     int64_t first = ow * s1 + x * d1 - left;
@@ -195,13 +260,13 @@ private:
     Value loaded = vector::LoadOp::create(
         b, loc, spanType, input,
         ValueRange{n, ch, row, indexConstant(b, loc, base)});
-    Value zeros = arith::ConstantOp::create(
+    Value pads = arith::ConstantOp::create(
         b, loc, spanType,
-        DenseElementsAttr::get(spanType, b.getF32FloatAttr(0)));
+        DenseElementsAttr::get(spanType, b.getF32FloatAttr(padValue(combine))));
     SmallVector<int64_t> lanes;
     for (int64_t col : cols)
       lanes.push_back(col >= 0 && col < width ? col - base : span);
-    return vector::ShuffleOp::create(b, loc, loaded, zeros, lanes);
+    return vector::ShuffleOp::create(b, loc, loaded, pads, lanes);
   }
 
   /// Outputs [ow0 + chunk.offset, ...) of row `oh`, ow0 a constant for the
@@ -219,9 +284,10 @@ private:
     for (const Chunk &chunk : strip) {
       cols.push_back(column(chunk.offset));
       auto type = VectorType::get({chunk.width}, f32);
+      Value start = epilogue.bias ? channelBias : initialValue;
       accs.push_back(
-          epilogue.bias
-              ? Value(vector::BroadcastOp::create(b, loc, type, channelBias))
+          start
+              ? Value(vector::BroadcastOp::create(b, loc, type, start))
               : Value(vector::LoadOp::create(
                     b, loc, type, output, ValueRange{n, ch, oh, cols.back()})));
     }
@@ -244,9 +310,7 @@ private:
                                strip[j].width);
           if (!in)
             continue;
-          Value weight = vector::BroadcastOp::create(
-              b, loc, VectorType::get({strip[j].width}, f32), taps[y * kw + x]);
-          accs[j] = vector::FMAOp::create(b, loc, in, weight, accs[j]);
+          accs[j] = accumulate(accs[j], in, y * kw + x);
         }
       }
     }
@@ -268,6 +332,9 @@ private:
 
 public:
   Epilogue epilogue;
+  /// The scalar the output was filled with before the kernel (an absorbed
+  /// linalg.fill), if any.
+  Value initialValue;
 
 private:
   /// The current channel's bias (with an absorbed bias broadcast).
@@ -277,6 +344,7 @@ private:
   Location loc;
   Value input, filter, output;
   const VectorTarget &target;
+  Combine combine;
   int64_t top, left;
   int64_t s0, s1, d0, d1, kh, kw, height, width, vectorsPerSegment;
   /// The current channel's filter taps, row-major.
@@ -285,27 +353,56 @@ private:
 
 } // namespace
 
-LogicalResult emitDepthwiseKernel(RewriterBase &rewriter,
-                                  linalg::DepthwiseConv2DNchwChwOp op,
-                                  const VectorTarget &target, bool &foldedPad) {
+LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
+                               const VectorTarget &target, bool &foldedPad) {
   foldedPad = false;
-  if (!op.hasPureBufferSemantics())
+  std::optional<WindowOp> window = asWindowOp(op);
+  if (!window || !op.hasPureBufferSemantics())
     return failure();
-  Value input = op.getInputs()[0], filter = op.getInputs()[1],
-        output = op.getOutputs()[0];
-  auto filterType = llvm::dyn_cast<MemRefType>(filter.getType());
-  if (!isVectorAddressable(input) || !isVectorAddressable(output) ||
-      !filterType || !filterType.hasStaticShape())
+  if (!isVectorAddressable(window->input) ||
+      !isVectorAddressable(window->output))
     return failure();
-  std::optional<ImplicitPad> pad = matchImplicitPad(input, op);
+  if (window->filter) {
+    auto filterType = llvm::dyn_cast<MemRefType>(window->filter.getType());
+    if (!filterType || !filterType.hasStaticShape())
+      return failure();
+  }
+  std::optional<ImplicitPad> pad =
+      matchImplicitPad(window->input, op, padValue(window->combine));
   Operation *keepAlive = pad ? findKeepAlive(*pad, op) : nullptr;
   if (keepAlive && !isVectorAddressable(pad->source))
     keepAlive = nullptr;
-  Value read = keepAlive ? pad->source : input;
-  DepthwiseEmitter emitter(rewriter, op.getLoc(), op, read,
+  Value read = keepAlive ? pad->source : window->input;
+  DepthwiseEmitter emitter(rewriter, op.getLoc(), *window, read,
                            keepAlive ? pad->top : 0, keepAlive ? pad->left : 0,
                            target);
-  emitter.epilogue = matchEpilogue(op, output, ValueRange{read, filter});
+  SmallVector<Value> reads = {read};
+  if (window->filter)
+    reads.push_back(window->filter);
+  emitter.epilogue = matchEpilogue(op, window->output, reads);
+  // A pool's output starts as the pad value (a fill), not as a bias.
+  if (window->combine != Combine::MultiplyAdd && emitter.epilogue.bias) {
+    emitter.epilogue.bias = Value();
+    emitter.epilogue.absorbed.erase(emitter.epilogue.absorbed.begin());
+  }
+  // Without a bias the output was filled first (zero; -inf for a max
+  // pool): the accumulators start from that value instead of a load.
+  if (!emitter.epilogue.bias) {
+    Value root = rootOf(window->output);
+    for (Operation *prev = op->getPrevNode(); prev;
+         prev = prev->getPrevNode()) {
+      if (!touches(prev, root))
+        continue;
+      auto fill = llvm::dyn_cast<linalg::FillOp>(prev);
+      if (fill && fill.getOutputs()[0] == window->output &&
+          matchPattern(fill.getInputs()[0], m_Constant()) &&
+          fill.getInputs()[0].getType().isF32()) {
+        emitter.initialValue = fill.getInputs()[0];
+        emitter.epilogue.absorbed.push_back(fill);
+      }
+      break;
+    }
+  }
   rewriter.setInsertionPoint(op);
   emitter.emit();
   for (Operation *absorbed : emitter.epilogue.absorbed)
@@ -319,6 +416,16 @@ LogicalResult emitDepthwiseKernel(RewriterBase &rewriter,
     foldedPad = true;
   }
   return success();
+}
+
+bool isWindowOp(Operation *op) {
+  return llvm::isa<linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
+                   linalg::PoolingNchwSumOp>(op);
+}
+
+double windowPadValue(Operation *op) {
+  return llvm::isa<linalg::PoolingNchwMaxOp>(op) ? padValue(Combine::Max)
+                                                 : padValue(Combine::Add);
 }
 
 } // namespace lwcc::cpu

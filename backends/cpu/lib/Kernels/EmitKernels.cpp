@@ -35,20 +35,19 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
     VectorTarget target{vectorBits / 32, vectorRegisters};
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp,
-                    linalg::DepthwiseConv2DNchwChwOp>(op.getOperation()) ||
+      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp>(
+              op.getOperation()) ||
+          isWindowOp(op) ||
           (llvm::isa<linalg::GenericOp>(op.getOperation()) &&
            op.getNumReductionLoops() > 0))
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : ops) {
-      if (auto depthwise = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(
-              op.getOperation())) {
+      if (isWindowOp(op)) {
         bool foldedPad = false;
-        if (succeeded(
-                emitDepthwiseKernel(rewriter, depthwise, target, foldedPad)))
-          ++numDepthwise;
+        if (succeeded(emitWindowKernel(rewriter, op, target, foldedPad)))
+          ++numWindows;
         numImplicitPads += foldedPad;
       } else if (auto generic =
                      llvm::dyn_cast<linalg::GenericOp>(op.getOperation())) {

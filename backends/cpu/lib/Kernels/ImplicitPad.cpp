@@ -1,9 +1,10 @@
 //===- ImplicitPad.cpp - reading a zero-padded input without the copy -----===//
 //
-// Bufferised, a pad is a fill of a new buffer P with zeros and a copy of the
-// source into P's interior: two passes over memory as large as the tensor,
-// before a depthwise conv reads P once. The depthwise kernel can read the
-// source directly and supply the zeros itself. Its source must then stay
+// Bufferised, a pad is a fill of a new buffer P and a copy of the source
+// into P's interior: two passes over memory as large as the tensor, before
+// a depthwise conv or a pool reads P once. The window kernel can read the
+// source directly and supply the pad value itself (zero, or -inf for a max
+// pool). Its source must then stay
 // intact until the kernel runs, which the arena planner only promises while
 // the source is live: lwcc-cpu-mark-implicit-pads extends that with a load
 // of the source after the reader (and the reader's consumer, whose work the
@@ -16,31 +17,43 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace lwcc::cpu {
 namespace {
 
-bool isZero(Value value) { return matchPattern(value, m_AnyZeroFloat()); }
+bool isConstant(Value value, double expected) {
+  FloatAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return false;
+  APFloat actual = attr.getValue();
+  if (std::isinf(expected))
+    return actual.isInfinity() && actual.isNegative() == (expected < 0);
+  return actual.convertToDouble() == expected;
+}
 
-/// A linalg.fill or an input-less linalg.map writing zeros to all of P.
-bool isZeroFill(Operation *op, Value padded) {
+/// A linalg.fill or an input-less linalg.map writing `value` to all of P.
+bool isFill(Operation *op, Value padded, double value) {
   if (auto fill = llvm::dyn_cast<linalg::FillOp>(op))
-    return fill.getOutputs()[0] == padded && isZero(fill.getInputs()[0]);
+    return fill.getOutputs()[0] == padded &&
+           isConstant(fill.getInputs()[0], value);
   if (auto map = llvm::dyn_cast<linalg::MapOp>(op)) {
     if (!map.getInputs().empty() || map.getInit() != padded)
       return false;
     Block &body = map.getMapper().front();
     auto yield = llvm::dyn_cast<linalg::YieldOp>(body.getTerminator());
     return yield && body.getOperations().size() == 1 &&
-           isZero(yield.getOperand(0));
+           isConstant(yield.getOperand(0), value);
   }
   return false;
 }
 
 } // namespace
 
-std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader) {
+std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader,
+                                            double value) {
   auto paddedType = llvm::dyn_cast<MemRefType>(padded.getType());
   if (!paddedType || paddedType.getRank() != 4 || !paddedType.hasStaticShape())
     return std::nullopt;
@@ -49,7 +62,7 @@ std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader) {
   for (Operation *user : padded.getUsers()) {
     if (user == reader)
       continue;
-    if (!pad.fill && isZeroFill(user, padded))
+    if (!pad.fill && isFill(user, padded, value))
       pad.fill = user;
     else if (!interior && llvm::isa<memref::SubViewOp>(user))
       interior = llvm::cast<memref::SubViewOp>(user);

@@ -78,8 +78,8 @@ bool touches(mlir::Operation *op, mlir::Value root);
 /// ImplicitPad.cpp).
 inline constexpr llvm::StringLiteral kKeepAliveAttr = "lwcc.keep_alive";
 
-/// A zero-padded copy P of `source` that only `reader` reads: P filled with
-/// zeros, then `source` copied into P's interior at (top, left).
+/// A padded copy P of `source` that only `reader` reads: P filled with the
+/// pad value, then `source` copied into P's interior at (top, left).
 struct ImplicitPad {
   mlir::Value source;
   int64_t top = 0, left = 0;
@@ -88,11 +88,12 @@ struct ImplicitPad {
   mlir::Operation *copy = nullptr;
 };
 
-/// The zero padding `reader` sees in its 4-D NCHW input `padded`, if
-/// `reader` could read the source itself instead: nothing else reads P, and
-/// nothing between the copy and `reader` touches the source.
+/// The padding with `value` `reader` sees in its 4-D NCHW input `padded`,
+/// if `reader` could read the source itself instead: nothing else reads P,
+/// and nothing between the copy and `reader` touches the source.
 std::optional<ImplicitPad> matchImplicitPad(mlir::Value padded,
-                                            mlir::Operation *reader);
+                                            mlir::Operation *reader,
+                                            double value);
 
 /// The keep-alive load of `pad.source` after `reader`, if
 /// lwcc-cpu-mark-implicit-pads placed one.
@@ -132,13 +133,21 @@ mlir::LogicalResult emitGemmKernel(mlir::RewriterBase &rewriter,
                                    mlir::linalg::LinalgOp op,
                                    const VectorTarget &target);
 
-/// Replaces a float linalg.depthwise_conv_2d_nchw_chw on memrefs with the
-/// row-vectorised depthwise kernel; `foldedPad` tells whether it read a
-/// zero-padded input's source in place of the padded copy.
-mlir::LogicalResult
-emitDepthwiseKernel(mlir::RewriterBase &rewriter,
-                    mlir::linalg::DepthwiseConv2DNchwChwOp op,
-                    const VectorTarget &target, bool &foldedPad);
+/// linalg.depthwise_conv_2d_nchw_chw, linalg.pooling_nchw_max and
+/// linalg.pooling_nchw_sum: the ops the window kernel takes.
+bool isWindowOp(mlir::Operation *op);
+
+/// The pad value a window op's kernel can supply itself: 0 for the
+/// depthwise conv and the sum pool, -inf for the max pool.
+double windowPadValue(mlir::Operation *op);
+
+/// Replaces a float window op (isWindowOp) on memrefs with the
+/// row-vectorised window kernel; `foldedPad` tells whether it read a padded
+/// input's source in place of the padded copy.
+mlir::LogicalResult emitWindowKernel(mlir::RewriterBase &rewriter,
+                                     mlir::linalg::LinalgOp op,
+                                     const VectorTarget &target,
+                                     bool &foldedPad);
 
 /// Replaces a float sum or max reduction over a memref's trailing
 /// contiguous dimensions (global pools, reduce_mean, the squeeze of

@@ -100,10 +100,11 @@ def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
 }
 
 def MarkImplicitPadsPass : Pass<"lwcc-cpu-mark-implicit-pads", "::mlir::func::FuncOp"> {
-  let summary = "Keep the sources of depthwise convs' zero pads live for the kernels";
+  let summary = "Keep the sources of depthwise convs' and pools' pads live for the kernels";
   let description = [{
     Runs on bufferised code before the arena is planned. A depthwise conv
-    whose input is a zero-filled buffer with the source copied into its
+    or pool whose input is a buffer filled with the pad value the kernel can
+    supply (zero; -inf for a max pool) with the source copied into its
     interior, read by nothing else, could read the source itself; the
     planner would hand the source's bytes to other buffers once the copy is
     done, though. This pass adds a load of the source, tagged
@@ -114,24 +115,26 @@ def MarkImplicitPadsPass : Pass<"lwcc-cpu-mark-implicit-pads", "::mlir::func::Fu
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
   let statistics = [
-    Statistic<"numMarked", "num-marked", "Padded depthwise inputs marked">
+    Statistic<"numMarked", "num-marked", "Padded depthwise and pool inputs marked">
   ];
 }
 
 def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
-  let summary = "Register-blocked vector kernels for GEMMs and depthwise convolutions";
+  let summary = "Register-blocked vector kernels for GEMMs, depthwise convolutions and pools";
   let description = [{
     Replaces static-shaped float `linalg.matmul`, `linalg.batch_matmul`,
-    `linalg.depthwise_conv_2d_nchw_chw` and sum/max `linalg.generic`
+    `linalg.depthwise_conv_2d_nchw_chw`, `linalg.pooling_nchw_{max,sum}`
+    and sum/max `linalg.generic`
     reductions over trailing dimensions on memrefs with loop nests of vector
     operations sized for the target: the GEMM keeps an MR x NR block of C in
     vector registers while it walks K (one broadcast of A and one load of B
     per multiply-add), K in blocks so a K_c x NR panel of B stays in L1 and
     a K_c x N_c block in L2 while a parallel iteration's row blocks walk it;
-    the depthwise kernel keeps a row segment of outputs in registers across
-    the KH x KW taps, stride 2 by de-interleaving shuffles, and reads a
-    zero-padded input's source directly where lwcc-cpu-mark-implicit-pads
-    kept it live (border taps load inside the row and shuffle zeros in).
+    the window kernel (depthwise conv, max and sum pools) keeps a row
+    segment of outputs in registers across the KH x KW taps, stride 2 by
+    de-interleaving shuffles, and reads a padded input's source directly
+    where lwcc-cpu-mark-implicit-pads kept it live (border taps load inside
+    the row and shuffle the pad value in).
     Ragged edges use narrower vectors (powers of two down to one lane), never
     masks or reads past a buffer. Everything else is left to the loop
     lowering.
@@ -146,9 +149,9 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
   ];
   let statistics = [
     Statistic<"numGemms", "num-gemms", "GEMMs given the register-blocked kernel">,
-    Statistic<"numDepthwise", "num-depthwise", "Depthwise convolutions given the vector kernel">,
+    Statistic<"numWindows", "num-windows", "Depthwise convolutions and pools given the window kernel">,
     Statistic<"numReductions", "num-reductions", "Trailing-dimension reductions vectorised">,
-    Statistic<"numImplicitPads", "num-implicit-pads", "Pads the depthwise kernel supplies itself">
+    Statistic<"numImplicitPads", "num-implicit-pads", "Pads the window kernel supplies itself">
   ];
 }
 
