@@ -26,7 +26,6 @@ using namespace mlir;
 namespace {
 
 /// What an op computes, for profiles (lwcc-cpu-profile).
-constexpr llvm::StringLiteral kKindAttr = "lwcc.kind";
 
 SmallVector<int64_t, 2> values(DenseIntElementsAttr attr) {
   return llvm::to_vector<2>(attr.getValues<int64_t>());
@@ -34,12 +33,13 @@ SmallVector<int64_t, 2> values(DenseIntElementsAttr attr) {
 
 /// The im2col copy of `input` ([1, G..., C, Hp, Wp], G optional) for a
 /// KHxKW window: [G..., C, KH, KW, OH, OW] collapsed to [G..., C*KH*KW, OH*OW].
-Value im2col(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw, int64_t oh,
-             int64_t ow, ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations) {
+Value im2col(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw,
+             int64_t oh, int64_t ow, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> dilations) {
   MLIRContext *ctx = b.getContext();
   auto inType = llvm::cast<RankedTensorType>(input.getType());
   int64_t rank = inType.getRank(); // 4 (plain) or 5 (grouped)
-  int64_t lead = rank - 3;         // dims before H, W that are not the batch: C or G, C
+  int64_t lead = rank - 3; // dims before H, W that are not the batch: C or G, C
   SmallVector<int64_t> shape(inType.getShape().slice(1, lead));
   shape.append({kh, kw, oh, ow});
   int64_t loops = shape.size();
@@ -51,14 +51,15 @@ Value im2col(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw, in
   inExprs.push_back(dim(lead + 3) * strides[1] + dim(lead + 1) * dilations[1]);
   SmallVector<AffineMap> maps = {AffineMap::get(loops, 0, inExprs, ctx),
                                  AffineMap::getMultiDimIdentityMap(loops, ctx)};
-  SmallVector<utils::IteratorType> iterators(loops, utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
   Value empty = tensor::EmptyOp::create(b, loc, shape, inType.getElementType());
   auto copy = linalg::GenericOp::create(
-      b, loc, TypeRange{empty.getType()}, ValueRange{input}, ValueRange{empty}, maps,
-      iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
+      b, loc, TypeRange{empty.getType()}, ValueRange{input}, ValueRange{empty},
+      maps, iterators, [](OpBuilder &nb, Location nl, ValueRange args) {
         linalg::YieldOp::create(nb, nl, args[0]);
       });
-  copy->setAttr(kKindAttr, b.getStringAttr("im2col"));
+  copy->setAttr(lwcc::cpu::kKindAttr, b.getStringAttr("im2col"));
   SmallVector<ReassociationIndices> groups;
   for (int64_t i = 0; i + 1 < lead; ++i)
     groups.push_back({i});
@@ -84,21 +85,27 @@ bool isBatchOneFloat(linalg::LinalgOp op) {
 template <typename ConvOp, typename GemmOp>
 struct ConvAsGemm : OpRewritePattern<ConvOp> {
   using OpRewritePattern<ConvOp>::OpRewritePattern;
-  LogicalResult matchAndRewrite(ConvOp op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(ConvOp op,
+                                PatternRewriter &rewriter) const override {
     if (!isBatchOneFloat(op))
-      return rewriter.notifyMatchFailure(op, "not a static batch-1 float convolution");
+      return rewriter.notifyMatchFailure(
+          op, "not a static batch-1 float convolution");
     Location loc = op.getLoc();
-    Value input = op.getInputs()[0], filter = op.getInputs()[1], init = op.getOutputs()[0];
+    Value input = op.getInputs()[0], filter = op.getInputs()[1],
+          init = op.getOutputs()[0];
     auto inType = llvm::cast<RankedTensorType>(input.getType());
     auto wType = llvm::cast<RankedTensorType>(filter.getType());
     auto outType = llvm::cast<RankedTensorType>(init.getType());
     int64_t rank = outType.getRank();
     bool grouped = rank == 5;
     int64_t kh = wType.getDimSize(rank - 2), kw = wType.getDimSize(rank - 1);
-    int64_t oh = outType.getDimSize(rank - 2), ow = outType.getDimSize(rank - 1);
-    SmallVector<int64_t, 2> s = values(op.getStrides()), d = values(op.getDilations());
+    int64_t oh = outType.getDimSize(rank - 2),
+            ow = outType.getDimSize(rank - 1);
+    SmallVector<int64_t, 2> s = values(op.getStrides()),
+                            d = values(op.getDilations());
     bool pointwise = kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 &&
-                     inType.getDimSize(rank - 2) == oh && inType.getDimSize(rank - 1) == ow;
+                     inType.getDimSize(rank - 2) == oh &&
+                     inType.getDimSize(rank - 1) == ow;
     // Images [1, (G,) C, H, W] as [(G,) C, H*W]; filters [(G,) F, C, KH, KW]
     // as [(G,) F, C*KH*KW].
     SmallVector<ReassociationIndices> image =
@@ -113,10 +120,12 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
     Value acc = collapse(rewriter, loc, init, image);
     auto gemm = GemmOp::create(rewriter, loc, TypeRange{acc.getType()},
                                ValueRange{weights, col}, ValueRange{acc});
-    gemm->setAttr(kKindAttr, rewriter.getStringAttr(grouped     ? "grouped-gemm"
-                                                    : pointwise ? "pointwise"
-                                                                : "conv-gemm"));
-    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, outType, gemm.getResult(0), image);
+    gemm->setAttr(lwcc::cpu::kKindAttr,
+                  rewriter.getStringAttr(grouped     ? "grouped-gemm"
+                                         : pointwise ? "pointwise"
+                                                     : "conv-gemm"));
+    rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
+        op, outType, gemm.getResult(0), image);
     return success();
   }
 };
@@ -129,30 +138,35 @@ struct DenseToMatmul : OpRewritePattern<linalg::GenericOp> {
   LogicalResult matchAndRewrite(linalg::GenericOp op,
                                 PatternRewriter &rewriter) const override {
     MLIRContext *ctx = rewriter.getContext();
-    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1)
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1)
       return rewriter.notifyMatchFailure(op, "not a two-input generic");
     AffineExpr n = getAffineDimExpr(0, ctx), o = getAffineDimExpr(1, ctx),
                k = getAffineDimExpr(2, ctx);
     SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {n, k}, ctx),
                                        AffineMap::get(3, 0, {o, k}, ctx),
                                        AffineMap::get(3, 0, {n, o}, ctx)};
-    if (op.getIndexingMapsArray() != expected || op.getNumReductionLoops() != 1 ||
+    if (op.getIndexingMapsArray() != expected ||
+        op.getNumReductionLoops() != 1 ||
         op.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
       return rewriter.notifyMatchFailure(op, "not x * w^T");
     Block &body = op.getRegion().front();
     auto yield = llvm::cast<linalg::YieldOp>(body.getTerminator());
     auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
     auto mul = add ? add.getRhs().getDefiningOp<arith::MulFOp>() : nullptr;
-    if (!mul || add.getLhs() != body.getArgument(2) || mul.getLhs() != body.getArgument(0) ||
+    if (!mul || add.getLhs() != body.getArgument(2) ||
+        mul.getLhs() != body.getArgument(0) ||
         mul.getRhs() != body.getArgument(1) || body.getOperations().size() != 3)
-      return rewriter.notifyMatchFailure(op, "body is not a multiply-accumulate");
+      return rewriter.notifyMatchFailure(op,
+                                         "body is not a multiply-accumulate");
     DenseElementsAttr weights;
     if (!matchPattern(op.getDpsInputs()[1], m_Constant(&weights)) ||
         !weights.getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "weights are not f32 constants");
     auto wType = llvm::cast<RankedTensorType>(weights.getType());
     int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
-    auto transposedType = RankedTensorType::get({cols, rows}, wType.getElementType());
+    auto transposedType =
+        RankedTensorType::get({cols, rows}, wType.getElementType());
     DenseElementsAttr transposed;
     if (weights.isSplat()) {
       transposed = weights.reshape(transposedType);
@@ -162,14 +176,15 @@ struct DenseToMatmul : OpRewritePattern<linalg::GenericOp> {
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < cols; ++c)
           flipped[c * rows + r] = values[r * cols + c];
-      transposed = DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
+      transposed =
+          DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
     }
     Location loc = op.getLoc();
     Value wt = arith::ConstantOp::create(rewriter, loc, transposed);
     auto matmul = linalg::MatmulOp::create(rewriter, loc, op.getResultTypes(),
                                            ValueRange{op.getDpsInputs()[0], wt},
                                            op.getDpsInits());
-    matmul->setAttr(kKindAttr, rewriter.getStringAttr("dense"));
+    matmul->setAttr(lwcc::cpu::kKindAttr, rewriter.getStringAttr("dense"));
     rewriter.replaceOp(op, matmul.getResults());
     return success();
   }
@@ -179,8 +194,8 @@ struct ConvToGemmPass : lwcc::cpu::impl::ConvToGemmPassBase<ConvToGemmPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<ConvAsGemm<linalg::Conv2DNchwFchwOp, linalg::MatmulOp>,
-                 ConvAsGemm<linalg::Conv2DNgchwGfchwOp, linalg::BatchMatmulOp>, DenseToMatmul>(
-        &getContext());
+                 ConvAsGemm<linalg::Conv2DNgchwGfchwOp, linalg::BatchMatmulOp>,
+                 DenseToMatmul>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

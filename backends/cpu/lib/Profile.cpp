@@ -69,7 +69,7 @@ Description describe(Operation *op) {
       d.kind = "copy";
     return d;
   }
-  if (auto kind = op->getAttrOfType<StringAttr>("lwcc.kind"))
+  if (auto kind = op->getAttrOfType<StringAttr>(lwcc::cpu::kKindAttr))
     d.kind = kind.str();
   ArrayRef<int64_t> out = shapeOf(linalgOp.getDpsInits()[0]);
   if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {

@@ -216,6 +216,36 @@ func.func @max_pool(%x: memref<1x3x16x16xf32>, %y: memref<1x3x8x8xf32>) {
 
 // -----
 
+// The im2col copy in front of a 3x3 conv's GEMM runs on the window kernel
+// too: per channel and output row, each tap's inputs go to the tap's own
+// row of the column matrix; the zero padding is supplied (row 0's top taps
+// store zeros, the left tap's head segment shifts a zero in) and the fill,
+// the copy and the tag go.
+// AVX2-LABEL: func @im2col
+// AVX2: scf.for %[[C:.+]] = %c0 to %c2 step %c1 {
+// AVX2: vector.store %[[ZERO:.+]], %arg1[%[[C]], %c0, %c0, %c0, %c0] : memref<2x3x3x9x20xf32>, vector<8xf32>
+// AVX2: vector.shuffle {{.*}} [8, 0, 1, 2, 3, 4, 5, 6] : vector<8xf32>, vector<8xf32>
+// AVX2: vector.store {{.*}}, %arg1[%[[C]], %c1, %c0, %c0, %c0] : memref<2x3x3x9x20xf32>, vector<8xf32>
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: linalg.
+// AVX2-NOT: memref.copy
+func.func @im2col(%x: memref<1x2x9x20xf32>, %col: memref<2x3x3x9x20xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x2x11x22xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x2x11x22xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 2, 9, 20] [1, 1, 1, 1] : memref<1x2x11x22xf32> to memref<1x2x9x20xf32, strided<[484, 242, 22, 1], offset: 23>>
+  memref.copy %x, %interior : memref<1x2x9x20xf32> to memref<1x2x9x20xf32, strided<[484, 242, 22, 1], offset: 23>>
+  linalg.generic {indexing_maps = [affine_map<(c, y, x, oh, ow) -> (0, c, oh + y, ow + x)>, affine_map<(c, y, x, oh, ow) -> (c, y, x, oh, ow)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%p : memref<1x2x11x22xf32>) outs(%col : memref<2x3x3x9x20xf32>) attrs = {lwcc.kind = "im2col"} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x2x9x20xf32>
+  return
+}
+
+// -----
+
 // Kernels only take static f32 memrefs: integers and dynamic shapes stay.
 // AVX2-LABEL: func @declined
 // AVX2: linalg.matmul ins(%arg0, %arg1 : memref<4x4xi32>

@@ -20,6 +20,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
+#include "lwcc/Backend/CPU/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -36,25 +37,88 @@ using namespace mlir;
 namespace lwcc::cpu {
 namespace {
 
-/// How a window's taps combine.
-enum class Combine { MultiplyAdd, Max, Add };
+/// How a window's taps combine; Copy writes each tap to a row of its own
+/// (the im2col copy in front of a convolution's GEMM).
+enum class Combine { MultiplyAdd, Max, Add, Copy };
 
 /// The pieces of the three window ops the kernel takes.
 struct WindowOp {
   Combine combine;
   Value input, filter, output;
-  DenseIntElementsAttr strides, dilations;
+  int64_t s0, s1, d0, d1;
   int64_t kh, kw;
+  /// A grouped im2col, whose group and channel dimensions the kernel
+  /// merges.
+  bool grouped = false;
 };
+
+/// The im2col generic (lwcc-cpu-conv-to-gemm): [1, C, Hp, Wp] ->
+/// [C, KH, KW, OH, OW], or grouped [1, G, C, Hp, Wp] -> [G, C, KH, KW, OH,
+/// OW]; strides and dilations read off its input map.
+std::optional<WindowOp> asIm2col(linalg::GenericOp generic) {
+  auto kind = generic->getAttrOfType<StringAttr>(kKindAttr);
+  if (!kind || kind.getValue() != "im2col" || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1)
+    return std::nullopt;
+  Value input = generic.getDpsInputs()[0], output = generic.getDpsInits()[0];
+  auto inType = llvm::dyn_cast<MemRefType>(input.getType());
+  auto outType = llvm::dyn_cast<MemRefType>(output.getType());
+  if (!inType || !outType || !outType.hasStaticShape() ||
+      !outType.getLayout().isIdentity() || !outType.getElementType().isF32())
+    return std::nullopt;
+  int64_t lead = outType.getRank() - 4; // C, or G and C
+  if ((lead != 1 && lead != 2) || inType.getRank() != lead + 3 ||
+      (lead == 2 && !inType.getLayout().isIdentity()))
+    return std::nullopt;
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 1 ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0) ||
+      !generic.getIndexingMapsArray()[1].isIdentity())
+    return std::nullopt;
+  // Unit steps along each loop give the input map's coefficients: the
+  // channel loops move their own input dimension, the window and output
+  // loops only H (KH, OH) or W (KW, OW).
+  AffineMap map = generic.getIndexingMapsArray()[0];
+  int64_t loops = outType.getRank(), h = lead + 1, w = lead + 2;
+  auto at = [&](int64_t loop) {
+    SmallVector<int64_t> point(loops, 0);
+    if (loop >= 0)
+      point[loop] = 1;
+    return map.compose(point);
+  };
+  auto only = [&](ArrayRef<int64_t> v, int64_t index) {
+    for (auto [i, value] : llvm::enumerate(v))
+      if (static_cast<int64_t>(i) != index && value != 0)
+        return false;
+    return v[index] > 0;
+  };
+  if (llvm::any_of(at(-1), [](int64_t v) { return v != 0; }))
+    return std::nullopt;
+  for (int64_t i = 0; i < lead; ++i)
+    if (!only(at(i), 1 + i) || at(i)[1 + i] != 1)
+      return std::nullopt;
+  SmallVector<int64_t> y = at(lead), x = at(lead + 1), oh = at(lead + 2),
+                       ow = at(lead + 3);
+  if (!only(y, h) || !only(x, w) || !only(oh, h) || !only(ow, w))
+    return std::nullopt;
+  ArrayRef<int64_t> shape = outType.getShape();
+  return WindowOp{Combine::Copy, input,           Value(),  output,
+                  oh[h],         ow[w],           y[h],     x[w],
+                  shape[lead],   shape[lead + 1], lead == 2};
+}
 
 std::optional<WindowOp> asWindowOp(linalg::LinalgOp op) {
   auto window = [&](auto named, Combine combine) -> std::optional<WindowOp> {
+    auto strides = named.getStrides().template getValues<int64_t>();
+    auto dilations = named.getDilations().template getValues<int64_t>();
     WindowOp w{combine,
                named.getInputs()[0],
                Value(),
                named.getOutputs()[0],
-               named.getStrides(),
-               named.getDilations(),
+               strides[0],
+               strides[1],
+               dilations[0],
+               dilations[1],
                0,
                0};
     auto shape = llvm::dyn_cast<MemRefType>(named.getInputs()[1].getType());
@@ -74,6 +138,8 @@ std::optional<WindowOp> asWindowOp(linalg::LinalgOp op) {
     return window(max, Combine::Max);
   if (auto sum = llvm::dyn_cast<linalg::PoolingNchwSumOp>(raw))
     return window(sum, Combine::Add);
+  if (auto generic = llvm::dyn_cast<linalg::GenericOp>(raw))
+    return asIm2col(generic);
   return std::nullopt;
 }
 
@@ -89,17 +155,21 @@ public:
                    int64_t top, int64_t left, const VectorTarget &target)
       : b(b), loc(loc), input(input), filter(op.filter), output(op.output),
         target(target), combine(op.combine), top(top), left(left) {
-    auto strides = op.strides.getValues<int64_t>();
-    auto dilations = op.dilations.getValues<int64_t>();
-    s0 = strides[0], s1 = strides[1], d0 = dilations[0], d1 = dilations[1];
+    s0 = op.s0, s1 = op.s1, d0 = op.d0, d1 = op.d1;
     kh = op.kh, kw = op.kw;
+    // [N, C, OH, OW]; an im2col's [C, KH, KW, OH, OW] reads one image.
+    ArrayRef<int64_t> outShape =
+        llvm::cast<MemRefType>(output.getType()).getShape();
+    if (combine == Combine::Copy)
+      out = {1, outShape[0], outShape[3], outShape[4]};
+    else
+      out.assign(outShape.begin(), outShape.end());
     ArrayRef<int64_t> in = llvm::cast<MemRefType>(input.getType()).getShape();
     height = in[2], width = in[3];
     vectorsPerSegment = target.registers >= 32 ? 4 : 2;
   }
 
   void emit() {
-    ArrayRef<int64_t> out = llvm::cast<MemRefType>(output.getType()).getShape();
     int64_t segment = vectorsPerSegment * target.lanes;
     // Columns: a head whose taps may start left of the row, segments in a
     // loop that stay inside, a tail up to the row's end.
@@ -280,6 +350,8 @@ private:
       return knownColumn ? indexConstant(b, loc, *knownColumn + delta)
                          : affine(std::get<Value>(ow0), 1, delta);
     };
+    if (combine == Combine::Copy)
+      return emitCopy(n, ch, oh, staticRow, ow0, strip);
     SmallVector<Value> cols, accs;
     for (const Chunk &chunk : strip) {
       cols.push_back(column(chunk.offset));
@@ -330,6 +402,47 @@ private:
     }
   }
 
+  /// im2col: each tap's inputs for the segment go to the tap's own row of
+  /// the output, the pad value where the tap is outside the input.
+  void emitCopy(Value n, Value ch, Value oh, std::optional<int64_t> staticRow,
+                std::variant<int64_t, Value> ow0, ArrayRef<Chunk> strip) {
+    Type f32 = b.getF32Type();
+    auto *knownColumn = std::get_if<int64_t>(&ow0);
+    for (int64_t y = 0; y < kh; ++y) {
+      bool rowOutside = false;
+      if (staticRow) {
+        int64_t r = *staticRow * s0 + y * d0 - top;
+        rowOutside = r < 0 || r >= height;
+      }
+      Value row = affine(oh, s0, y * d0 - top);
+      for (int64_t x = 0; x < kw; ++x)
+        for (const Chunk &chunk : strip) {
+          Value col = knownColumn
+                          ? indexConstant(b, loc, *knownColumn + chunk.offset)
+                          : affine(std::get<Value>(ow0), 1, chunk.offset);
+          Value in;
+          if (!rowOutside)
+            in = knownColumn
+                     ? loadAtColumn(n, ch, row, *knownColumn + chunk.offset,
+                                    chunk.width, x)
+                     : loadInputs(n, ch, row,
+                                  affine(std::get<Value>(ow0), s1,
+                                         chunk.offset * s1 + x * d1 - left),
+                                  chunk.width);
+          if (!in) {
+            auto type = VectorType::get({chunk.width}, f32);
+            in = arith::ConstantOp::create(
+                b, loc, type,
+                DenseElementsAttr::get(type, b.getF32FloatAttr(0)));
+          }
+          vector::StoreOp::create(b, loc, in, output,
+                                  ValueRange{ch, indexConstant(b, loc, y),
+                                             indexConstant(b, loc, x), oh,
+                                             col});
+        }
+    }
+  }
+
 public:
   Epilogue epilogue;
   /// The scalar the output was filled with before the kernel (an absorbed
@@ -347,6 +460,8 @@ private:
   Combine combine;
   int64_t top, left;
   int64_t s0, s1, d0, d1, kh, kw, height, width, vectorsPerSegment;
+  /// The output as [N, C, OH, OW].
+  SmallVector<int64_t, 4> out;
   /// The current channel's filter taps, row-major.
   SmallVector<Value> taps;
 };
@@ -367,8 +482,20 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     if (!filterType || !filterType.hasStaticShape())
       return failure();
   }
+  if (window->grouped) {
+    // [1, G, C, Hp, Wp] and [G, C, KH, KW, OH, OW] as G*C channels.
+    rewriter.setInsertionPoint(op);
+    window->input = memref::CollapseShapeOp::create(
+        rewriter, op.getLoc(), window->input,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    window->output = memref::CollapseShapeOp::create(
+        rewriter, op.getLoc(), window->output,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}, {5}});
+  }
   std::optional<ImplicitPad> pad =
-      matchImplicitPad(window->input, op, padValue(window->combine));
+      window->grouped
+          ? std::nullopt
+          : matchImplicitPad(window->input, op, padValue(window->combine));
   Operation *keepAlive = pad ? findKeepAlive(*pad, op) : nullptr;
   if (keepAlive && !isVectorAddressable(pad->source))
     keepAlive = nullptr;
@@ -379,7 +506,8 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   SmallVector<Value> reads = {read};
   if (window->filter)
     reads.push_back(window->filter);
-  emitter.epilogue = matchEpilogue(op, window->output, reads);
+  if (window->combine != Combine::Copy)
+    emitter.epilogue = matchEpilogue(op, window->output, reads);
   // A pool's output starts as the pad value (a fill), not as a bias.
   if (window->combine != Combine::MultiplyAdd && emitter.epilogue.bias) {
     emitter.epilogue.bias = Value();
@@ -387,7 +515,7 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   }
   // Without a bias the output was filled first (zero; -inf for a max
   // pool): the accumulators start from that value instead of a load.
-  if (!emitter.epilogue.bias) {
+  if (!emitter.epilogue.bias && window->combine != Combine::Copy) {
     Value root = rootOf(window->output);
     for (Operation *prev = op->getPrevNode(); prev;
          prev = prev->getPrevNode()) {
@@ -419,8 +547,9 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
 }
 
 bool isWindowOp(Operation *op) {
-  return llvm::isa<linalg::DepthwiseConv2DNchwChwOp, linalg::PoolingNchwMaxOp,
-                   linalg::PoolingNchwSumOp>(op);
+  auto linalgOp = llvm::dyn_cast<linalg::LinalgOp>(op);
+  return linalgOp && linalgOp.hasPureBufferSemantics() &&
+         asWindowOp(linalgOp).has_value();
 }
 
 double windowPadValue(Operation *op) {

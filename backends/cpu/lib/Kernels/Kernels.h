@@ -133,8 +133,10 @@ mlir::LogicalResult emitGemmKernel(mlir::RewriterBase &rewriter,
                                    mlir::linalg::LinalgOp op,
                                    const VectorTarget &target);
 
-/// linalg.depthwise_conv_2d_nchw_chw, linalg.pooling_nchw_max and
-/// linalg.pooling_nchw_sum: the ops the window kernel takes.
+/// linalg.depthwise_conv_2d_nchw_chw, linalg.pooling_nchw_max,
+/// linalg.pooling_nchw_sum and the im2col generic of
+/// lwcc-cpu-conv-to-gemm on static f32 memrefs: the ops the window kernel
+/// takes.
 bool isWindowOp(mlir::Operation *op);
 
 /// The pad value a window op's kernel can supply itself: 0 for the

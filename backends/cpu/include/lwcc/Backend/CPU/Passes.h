@@ -32,6 +32,10 @@ namespace lwcc::cpu {
 /// (lwcc-cpu-emit-kernels sets it, lwcc-cpu-outline-parallel consumes it).
 inline constexpr llvm::StringLiteral kParallelAttr = "lwcc.parallel";
 
+/// What a linalg op computes, for profiles and kernels: pointwise,
+/// conv-gemm, grouped-gemm, dense, im2col (lwcc-cpu-conv-to-gemm).
+inline constexpr llvm::StringLiteral kKindAttr = "lwcc.kind";
+
 /// Options of the CPU lowering pipelines.
 struct CPUPipelineOptions {
   /// Fuse chains of element-wise linalg ops before bufferisation.

@@ -130,7 +130,8 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     vector registers while it walks K (one broadcast of A and one load of B
     per multiply-add), K in blocks so a K_c x NR panel of B stays in L1 and
     a K_c x N_c block in L2 while a parallel iteration's row blocks walk it;
-    the window kernel (depthwise conv, max and sum pools) keeps a row
+    the window kernel (depthwise conv, max and sum pools, and the im2col
+    copy, which stores each tap to its own row instead) keeps a row
     segment of outputs in registers across the KH x KW taps, stride 2 by
     de-interleaving shuffles, and reads a padded input's source directly
     where lwcc-cpu-mark-implicit-pads kept it live (border taps load inside
