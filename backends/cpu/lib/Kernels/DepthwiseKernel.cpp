@@ -192,14 +192,8 @@ public:
     for (int64_t v = 0; v < vectorsPerSegment; ++v)
       full.push_back({v * target.lanes, target.lanes});
     // Rows: those with taps above or below the input are peeled.
-    auto rowInside = [&](int64_t oh) {
-      return oh * s0 - top >= 0 && oh * s0 + (kh - 1) * d0 - top < height;
-    };
-    int64_t rowsBegin = 0, rowsEnd = out[2];
-    while (rowsBegin < out[2] && !rowInside(rowsBegin))
-      ++rowsBegin;
-    while (rowsEnd > rowsBegin && !rowInside(rowsEnd - 1))
-      --rowsEnd;
+    std::pair<int64_t, int64_t> inner = innerRows();
+    int64_t rowsBegin = inner.first, rowsEnd = inner.second;
 
     auto row = [&](Value n, Value ch, Value oh,
                    std::optional<int64_t> staticRow) {
@@ -252,7 +246,33 @@ public:
     }));
   }
 
+  /// Whether the unrolled code stays small: every tap is emitted for each
+  /// peeled row and for the loop body (a 60 x 80 dilated window is better
+  /// left to the loop lowering).
+  bool withinCodeBudget() const {
+    auto [rowsBegin, rowsEnd] = innerRows();
+    int64_t peeled = rowsBegin + (out[2] - rowsEnd);
+    return kh * kw <= kMaxTaps && peeled <= kMaxPeeledRows;
+  }
+
 private:
+  static constexpr int64_t kMaxTaps = 121;
+  static constexpr int64_t kMaxPeeledRows = 16;
+
+  /// The output rows [begin, end) whose taps all stay inside the input;
+  /// the rest are peeled.
+  std::pair<int64_t, int64_t> innerRows() const {
+    auto rowInside = [&](int64_t oh) {
+      return oh * s0 - top >= 0 && oh * s0 + (kh - 1) * d0 - top < height;
+    };
+    int64_t rowsBegin = 0, rowsEnd = out[2];
+    while (rowsBegin < out[2] && !rowInside(rowsBegin))
+      ++rowsBegin;
+    while (rowsEnd > rowsBegin && !rowInside(rowsEnd - 1))
+      --rowsEnd;
+    return {rowsBegin, rowsEnd};
+  }
+
   /// Inputs one tap loads for `chunkWidth` outputs.
   int64_t loadWidth(int64_t chunkWidth) const {
     return s1 == 1 || chunkWidth == 1 ? chunkWidth : chunkWidth * s1;
@@ -276,8 +296,10 @@ private:
       return arith::MaximumFOp::create(b, loc, acc, in);
     case Combine::Add:
       return arith::AddFOp::create(b, loc, acc, in);
+    case Combine::Copy:
+      break; // emitCopy stores each tap instead
     }
-    llvm_unreachable("unknown combination");
+    llvm_unreachable("no accumulation for this combination");
   }
 
   Value affine(Value base, int64_t scale, int64_t delta) {
@@ -503,6 +525,8 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   DepthwiseEmitter emitter(rewriter, op.getLoc(), *window, read,
                            keepAlive ? pad->top : 0, keepAlive ? pad->left : 0,
                            target);
+  if (!emitter.withinCodeBudget())
+    return failure();
   SmallVector<Value> reads = {read};
   if (window->filter)
     reads.push_back(window->filter);
