@@ -2,7 +2,8 @@
  * independent chains of vector fused multiply-adds, enough of them to hide
  * the FMA latency. The benchmark divides each model's GFLOP/s by it.
  *
- *   clang -O3 -march=native -ffp-contract=fast -pthread fma_peak.c -o fma_peak
+ *   clang -O3 -march=native -mprefer-vector-width=512 -ffp-contract=fast \
+ *     -pthread fma_peak.c -o fma_peak
  *   ./fma_peak [threads]
  */
 #include <pthread.h>

@@ -73,6 +73,8 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
   } else {
     fpm.addPass(createConvertLinalgToLoopsPass());
   }
+  // After outlining, so each task gets its own scratch.
+  pm.nest<func::FuncOp>().addPass(createHoistAllocasPass());
   pm.nest<func::FuncOp>().addPass(createExpandMathPass());
   pm.addPass(createFlattenConstantsPass());
   pm.addPass(createLowerAffinePass());

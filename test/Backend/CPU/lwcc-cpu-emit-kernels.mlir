@@ -41,17 +41,17 @@ func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf
 
 // -----
 
-// K = 600 runs in 3 blocks of 200 (a 200 x 16 panel of B fits in L1). The
+// K = 600 runs in 2 blocks of 300 (a 300 x 16 panel of B fits in L1). The
 // first block starts from the bias, the others from the partial sums in C;
 // only the last applies the absorbed relu and stores to its result.
 // AVX2-LABEL: func @kblocks
 // AVX2: %[[PARTIAL:.+]] = memref.collapse_shape %alloc {{\[}}[0, 1], [2, 3]]
 // AVX2: %[[RESULT:.+]] = memref.collapse_shape %alloc_0 {{\[}}[0, 1], [2, 3]]
-// AVX2: scf.for %[[KB:.+]] = %c0 to %c3 step %c1 {
-// AVX2: %[[BEGIN:.+]] = arith.muli %[[KB]], %c200
+// AVX2: scf.for %[[KB:.+]] = %c0 to %c2 step %c1 {
+// AVX2: %[[BEGIN:.+]] = arith.muli %[[KB]], %c300
 // AVX2: %[[END:.+]] = arith.minui %{{.+}}, %c600
 // AVX2: %[[FIRST:.+]] = arith.cmpi eq, %[[KB]], %c0
-// AVX2: %[[LAST:.+]] = arith.cmpi eq, %[[KB]], %c2
+// AVX2: %[[LAST:.+]] = arith.cmpi eq, %[[KB]], %c1
 // AVX2: scf.if %[[FIRST]] -> (vector<8xf32>
 // AVX2: } else {
 // AVX2: vector.load %[[PARTIAL]]
@@ -89,20 +89,43 @@ func.func @kblocks(%a: memref<6x600xf32>, %b: memref<600x16xf32>, %c: memref<6x1
 // Ragged N = 13 = 8 + 4 + 1 and M = 7 = 6 + 1: no masks, narrower vectors.
 // The 8- and 4-lane chunks form one strip (two vectors), the 1-lane chunk
 // another. Two row groups: the first has the full block, the second only
-// the ragged row.
+// the ragged row; each strip runs over the group's row blocks, then (in
+// the last group) the ragged row.
 // AVX2-LABEL: func @ragged
 // NEON-LABEL: func @ragged
 // AVX2: scf.for %[[G:.+]] = %c0 to %c2 step %c1 {
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>)
-// AVX2: scf.for {{.*}} -> (vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>)
 // AVX2: %[[LASTG:.+]] = arith.cmpi eq, %[[G]], %c1
 // AVX2: scf.if %[[LASTG]] {
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>)
+// AVX2: scf.for {{.*}} -> (vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>)
+// AVX2: %[[LASTG1:.+]] = arith.cmpi eq, %[[G]], %c1
+// AVX2: scf.if %[[LASTG1]] {
 // AVX2: scf.for {{.*}} -> (vector<1xf32>)
 // AVX2: } {lwcc.parallel}
 // AVX2-NOT: vector.maskedload
 func.func @ragged(%a: memref<7x3xf32>, %b: memref<3x13xf32>, %c: memref<7x13xf32>) {
   linalg.matmul ins(%a, %b : memref<7x3xf32>, memref<3x13xf32>) outs(%c : memref<7x13xf32>)
+  return
+}
+
+// -----
+
+// Long rows of B (2 KiB) read by two row blocks per iteration: each
+// iteration packs a K x 16 tile of B into a stack buffer, rows one after the
+// other, and the row blocks read it from there.
+// AVX2-LABEL: func @packed
+// AVX2: scf.for
+// AVX2: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<256x16xf32>
+// AVX2: scf.for %[[K:.+]] = %c0 to %c256 step %c1 {
+// AVX2: %[[ROW:.+]] = vector.load %arg1[%[[K]], %{{.+}}] : memref<256x512xf32>, vector<8xf32>
+// AVX2: vector.store %[[ROW]], %[[TILE]][%[[K]], %c0]
+// AVX2: scf.for {{.*}} -> (vector<8xf32>
+// AVX2: vector.load %[[TILE]][%{{.+}}, %c0] : memref<256x16xf32>, vector<8xf32>
+// AVX2: vector.load %[[TILE]][%{{.+}}, %c8] : memref<256x16xf32>, vector<8xf32>
+// AVX2: } {lwcc.parallel}
+func.func @packed(%a: memref<24x256xf32>, %b: memref<256x512xf32>, %c: memref<24x512xf32>) {
+  linalg.matmul ins(%a, %b : memref<24x256xf32>, memref<256x512xf32>) outs(%c : memref<24x512xf32>)
   return
 }
 

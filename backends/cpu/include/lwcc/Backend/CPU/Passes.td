@@ -173,6 +173,22 @@ def OutlineParallelPass : Pass<"lwcc-cpu-outline-parallel", "::mlir::ModuleOp"> 
   let statistics = [Statistic<"numOutlined", "num-outlined", "Loops outlined as tasks">];
 }
 
+def HoistAllocasPass : Pass<"lwcc-cpu-hoist-allocas", "::mlir::func::FuncOp"> {
+  let summary = "Allocate fixed-size stack buffers once per function call";
+  let description = [{
+    A `memref.alloca` of static shape inside a loop allocates afresh on
+    every iteration (its storage lives until the function returns), so the
+    stack grows with the trip count. Kernels allocate their scratch (the
+    GEMM's packed tile of B) inside the iteration that uses it; this moves
+    each such alloca to the entry block of its function. Run after
+    `lwcc-cpu-outline-parallel`, a task function's scratch is then
+    allocated once per task, on the stack of the thread running it.
+    Allocas inside a `memref.alloca_scope` keep their place.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let statistics = [Statistic<"numHoisted", "num-hoisted", "Allocas moved to the entry block">];
+}
+
 def ProfilePass : Pass<"lwcc-cpu-profile", "::mlir::ModuleOp"> {
   let summary = "Time every kernel and loop nest of the entry function";
   let description = [{
