@@ -1,5 +1,6 @@
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels,canonicalize))' -split-input-file | FileCheck %s --check-prefix=AVX2
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels{vector-bits=128 vector-registers=32},canonicalize))' -split-input-file | FileCheck %s --check-prefix=NEON
+// RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-emit-kernels{vector-bits=512 vector-registers=32},canonicalize))' -split-input-file | FileCheck %s --check-prefix=AVX512
 
 // GEMM 12x32x5: 6 rows x two 8-lane vectors per register block on AVX2 (12
 // accumulators carried through the k loop; per k two loads of B, 6 scalar
@@ -41,17 +42,17 @@ func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf
 
 // -----
 
-// K = 600 runs in 2 blocks of 300 (a 300 x 16 panel of B fits in L1). The
+// K = 600 runs in 3 blocks of 200 (a 200 x 16 panel of B fits in L1). The
 // first block starts from the bias, the others from the partial sums in C;
 // only the last applies the absorbed relu and stores to its result.
 // AVX2-LABEL: func @kblocks
 // AVX2: %[[PARTIAL:.+]] = memref.collapse_shape %alloc {{\[}}[0, 1], [2, 3]]
 // AVX2: %[[RESULT:.+]] = memref.collapse_shape %alloc_0 {{\[}}[0, 1], [2, 3]]
-// AVX2: scf.for %[[KB:.+]] = %c0 to %c2 step %c1 {
-// AVX2: %[[BEGIN:.+]] = arith.muli %[[KB]], %c300
+// AVX2: scf.for %[[KB:.+]] = %c0 to %c3 step %c1 {
+// AVX2: %[[BEGIN:.+]] = arith.muli %[[KB]], %c200
 // AVX2: %[[END:.+]] = arith.minui %{{.+}}, %c600
 // AVX2: %[[FIRST:.+]] = arith.cmpi eq, %[[KB]], %c0
-// AVX2: %[[LAST:.+]] = arith.cmpi eq, %[[KB]], %c1
+// AVX2: %[[LAST:.+]] = arith.cmpi eq, %[[KB]], %c2
 // AVX2: scf.if %[[FIRST]] -> (vector<8xf32>
 // AVX2: } else {
 // AVX2: vector.load %[[PARTIAL]]
@@ -111,21 +112,26 @@ func.func @ragged(%a: memref<7x3xf32>, %b: memref<3x13xf32>, %c: memref<7x13xf32
 
 // -----
 
-// Long rows of B (2 KiB) read by two row blocks per iteration: each
-// iteration packs a K x 16 tile of B into a stack buffer, rows one after the
-// other, and the row blocks read it from there.
+// Long rows of B (2 KiB) read by four row blocks per iteration, with
+// AVX-512's 6 x 4 blocks: each iteration packs a K_c x 64 tile of B (K in
+// two blocks of 128) into a stack buffer, rows one after the other, and the
+// row blocks read it from there. AVX2 reads B in place.
+// AVX512-LABEL: func @packed
+// AVX512: scf.for
+// AVX512: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128x64xf32>
+// AVX512: scf.for {{.+}} step %c64 {
+// AVX512: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %c1 {
+// AVX512: %[[ROW:.+]] = vector.load %arg1[%[[K]], %{{.+}}] : memref<256x512xf32>, vector<16xf32>
+// AVX512: vector.store %[[ROW]], %[[TILE]][%{{.+}}, %c0]
+// AVX512: scf.for {{.*}} -> (vector<16xf32>
+// AVX512: vector.load %[[TILE]][%{{.+}}, %c0] : memref<128x64xf32>, vector<16xf32>
+// AVX512: vector.load %[[TILE]][%{{.+}}, %c48] : memref<128x64xf32>, vector<16xf32>
+// AVX512: } {lwcc.parallel}
 // AVX2-LABEL: func @packed
-// AVX2: scf.for
-// AVX2: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<256x16xf32>
-// AVX2: scf.for %[[K:.+]] = %c0 to %c256 step %c1 {
-// AVX2: %[[ROW:.+]] = vector.load %arg1[%[[K]], %{{.+}}] : memref<256x512xf32>, vector<8xf32>
-// AVX2: vector.store %[[ROW]], %[[TILE]][%[[K]], %c0]
-// AVX2: scf.for {{.*}} -> (vector<8xf32>
-// AVX2: vector.load %[[TILE]][%{{.+}}, %c0] : memref<256x16xf32>, vector<8xf32>
-// AVX2: vector.load %[[TILE]][%{{.+}}, %c8] : memref<256x16xf32>, vector<8xf32>
+// AVX2-NOT: memref.alloca
 // AVX2: } {lwcc.parallel}
-func.func @packed(%a: memref<24x256xf32>, %b: memref<256x512xf32>, %c: memref<24x512xf32>) {
-  linalg.matmul ins(%a, %b : memref<24x256xf32>, memref<256x512xf32>) outs(%c : memref<24x512xf32>)
+func.func @packed(%a: memref<96x256xf32>, %b: memref<256x512xf32>, %c: memref<96x512xf32>) {
+  linalg.matmul ins(%a, %b : memref<96x256xf32>, memref<256x512xf32>) outs(%c : memref<96x512xf32>)
   return
 }
 

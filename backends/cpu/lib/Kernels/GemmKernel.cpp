@@ -40,11 +40,15 @@ BlockShape chooseBlock(const VectorTarget &target) {
   return {6, 2};
 }
 
-/// Cache budgets the blocking aims for, conservative for the cores lwcc
-/// targets (32 KiB L1d, at least 256 KiB L2 per core): the K_c x NR panel of
-/// B one register block walks, and the K_c x N_c block of B every row block
-/// of an iteration walks again.
-constexpr int64_t kL1PanelBytes = 32 * 1024;
+/// Cache budgets the blocking aims for: the K_c x NR panel of B one
+/// register block walks, and the K_c x N_c block of B every row block of an
+/// iteration walks again. Conservative for the cores lwcc targets (32 KiB
+/// L1d, at least 256 KiB L2 per core); AVX-512 cores have at least 48 KiB
+/// of L1d and take a 32 KiB panel (Xeon, 64x3136x256: 0.72 ms with 16 KiB,
+/// 0.65 with 32; AVX2 code on the same core was 13% slower with 32).
+int64_t l1PanelBytes(const VectorTarget &target) {
+  return target.lanes >= 16 ? 32 * 1024 : 16 * 1024;
+}
 constexpr int64_t kL2BlockBytes = 192 * 1024;
 /// B rows at least this long are packed (see packB).
 constexpr int64_t kPackRowBytes = 1024;
@@ -67,9 +71,9 @@ struct Blocking {
 };
 
 Blocking planBlocking(int64_t m, int64_t n, int64_t k, int64_t rows,
-                      int64_t width, int64_t iterations) {
+                      int64_t width, int64_t iterations, int64_t panelBytes) {
   Blocking p;
-  int64_t kcMax = std::max<int64_t>(1, kL1PanelBytes / (width * 4));
+  int64_t kcMax = std::max<int64_t>(1, panelBytes / (width * 4));
   p.kBlocks = ceilDiv(k, kcMax);
   p.kc = ceilDiv(k, p.kBlocks);
   int64_t ncMax = std::max(width, kL2BlockBytes / (p.kc * 4) / width * width);
@@ -123,10 +127,13 @@ public:
 
 private:
   /// Whether to pack B: worth it once several row blocks read each tile
-  /// and B's rows are long (measured on AVX-512: 64x3136x256 0.79 -> 0.66
-  /// ms packed; 512x49x4608, rows of 196 bytes, 1.58 -> 1.71 ms).
+  /// and B's rows are long, and measured only with AVX-512's 64-column
+  /// tiles (Xeon, 64x3136x256: 0.79 -> 0.66 ms packed; 512x49x4608, rows
+  /// of 196 bytes, 1.58 -> 1.71 ms; AVX2's 16-column tiles on the same core,
+  /// 64x3136x576: 2.80 -> 3.13 ms, so not there).
   bool packB(const Blocking &plan) const {
-    return plan.groupBlocks >= 2 && n * 4 >= kPackRowBytes;
+    return target.lanes >= 16 && plan.groupBlocks >= 2 &&
+           n * 4 >= kPackRowBytes;
   }
 
   SmallVector<Value, 3> at(Value batch, Value row, Value col) {
@@ -163,8 +170,9 @@ private:
 
   void emitMatrix(Value batch, bool parallel) {
     int64_t width = block.vectors * target.lanes;
-    Blocking plan = planBlocking(m, n, k, block.rows, width,
-                                 parallel ? kParallelIterations : 1);
+    Blocking plan =
+        planBlocking(m, n, k, block.rows, width,
+                     parallel ? kParallelIterations : 1, l1PanelBytes(target));
     int64_t iterations = plan.rowGroups * plan.colPanels;
     scf::ForOp loop =
         buildLoop(b, loc, 0, iterations, 1, {}, [&](Value t, ValueRange) {
