@@ -31,24 +31,34 @@ struct BlockShape {
   int64_t vectors;
 };
 
-BlockShape chooseBlock(const VectorTarget &target) {
-  // rows * vectors accumulators + `vectors` B loads + one broadcast. On
-  // AVX-512 fewer broadcasts per FMA pay (Xeon, 1x1 conv 64x3136x256:
-  // 6 x 4 0.66 ms, 8 x 3 0.85 ms).
+/// How the kernel is shaped for a target: its register block, the L1
+/// budget for the K_c x NR panel of B one register block walks, and whether
+/// long rows of B are packed (see GemmEmitter::packB).
+struct Tuning {
+  BlockShape block;
+  int64_t l1PanelBytes;
+  bool packLongRows;
+};
+
+Tuning tuningFor(const VectorTarget &target) {
+  // A block takes rows * vectors accumulators + `vectors` B loads + one
+  // broadcast. The L1 budget is conservative for the cores lwcc targets
+  // (32 KiB L1d).
+  if (target.registers >= 32 && target.lanes >= 16) {
+    // AVX-512 (cores with at least 48 KiB L1d), measured on a Xeon: fewer
+    // broadcasts per FMA pay (1x1 conv 64x3136x256: 6 x 4 0.66 ms, 8 x 3
+    // 0.85 ms), a 32 KiB panel beats 16 (0.65 vs 0.72 ms), and packing pays
+    // for long rows (0.79 -> 0.66 ms). AVX2 code on the same core got slower
+    // packed (64x3136x576: 2.80 -> 3.13 ms), so only here.
+    return {{6, 4}, 32 * 1024, true};
+  }
   if (target.registers >= 32)
-    return target.lanes >= 16 ? BlockShape{6, 4} : BlockShape{8, 3};
-  return {6, 2};
+    return {{8, 3}, 16 * 1024, false};
+  return {{6, 2}, 16 * 1024, false};
 }
 
-/// Cache budgets the blocking aims for: the K_c x NR panel of B one
-/// register block walks, and the K_c x N_c block of B every row block of an
-/// iteration walks again. Conservative for the cores lwcc targets (32 KiB
-/// L1d, at least 256 KiB L2 per core); AVX-512 cores have at least 48 KiB
-/// of L1d and take a 32 KiB panel (Xeon, 64x3136x256: 0.72 ms with 16 KiB,
-/// 0.65 with 32; AVX2 code on the same core was 13% slower with 32).
-int64_t l1PanelBytes(const VectorTarget &target) {
-  return target.lanes >= 16 ? 32 * 1024 : 16 * 1024;
-}
+/// Cache budget for the K_c x N_c block of B every row block of an
+/// iteration walks again (at least 256 KiB L2 per core).
 constexpr int64_t kL2BlockBytes = 192 * 1024;
 /// B rows at least this long are packed (see packB).
 constexpr int64_t kPackRowBytes = 1024;
@@ -106,7 +116,7 @@ public:
   GemmEmitter(OpBuilder &b, Location loc, Value a, Value bMat, Value c,
               bool batched, const VectorTarget &target)
       : b(b), loc(loc), a(a), bMat(bMat), c(c), batched(batched),
-        target(target), block(chooseBlock(target)) {
+        target(target), tuning(tuningFor(target)), block(tuning.block) {
     ArrayRef<int64_t> cShape = llvm::cast<MemRefType>(c.getType()).getShape();
     m = cShape[cShape.size() - 2];
     n = cShape.back();
@@ -126,13 +136,11 @@ public:
   }
 
 private:
-  /// Whether to pack B: worth it once several row blocks read each tile
-  /// and B's rows are long, and measured only with AVX-512's 64-column
-  /// tiles (Xeon, 64x3136x256: 0.79 -> 0.66 ms packed; 512x49x4608, rows
-  /// of 196 bytes, 1.58 -> 1.71 ms; AVX2's 16-column tiles on the same core,
-  /// 64x3136x576: 2.80 -> 3.13 ms, so not there).
+  /// Whether to pack B: where the target's tuning asks for it, once
+  /// several row blocks read each tile and B's rows are long (512x49x4608,
+  /// rows of 196 bytes, got slower packed: 1.58 -> 1.71 ms).
   bool packB(const Blocking &plan) const {
-    return target.lanes >= 16 && plan.groupBlocks >= 2 &&
+    return tuning.packLongRows && plan.groupBlocks >= 2 &&
            n * 4 >= kPackRowBytes;
   }
 
@@ -172,7 +180,7 @@ private:
     int64_t width = block.vectors * target.lanes;
     Blocking plan =
         planBlocking(m, n, k, block.rows, width,
-                     parallel ? kParallelIterations : 1, l1PanelBytes(target));
+                     parallel ? kParallelIterations : 1, tuning.l1PanelBytes);
     int64_t iterations = plan.rowGroups * plan.colPanels;
     scf::ForOp loop =
         buildLoop(b, loc, 0, iterations, 1, {}, [&](Value t, ValueRange) {
@@ -180,7 +188,7 @@ private:
           // the iteration (lwcc-cpu-hoist-allocas moves it to the entry of
           // the function that runs the loop).
           if (packB(plan)) {
-            packed.buffer = memref::AllocaOp::create(
+            packedB = memref::AllocaOp::create(
                 b, loc, MemRefType::get({plan.kc, width}, b.getF32Type()),
                 b.getI64IntegerAttr(64));
           }
@@ -255,6 +263,13 @@ private:
         [&] { columns(plan.nc); });
   }
 
+  /// Where B's row kk, columns `chunk` of `strip`, sit in the packed tile.
+  SmallVector<Value, 2> packedIndex(Value kk, const KRange &range,
+                                    ArrayRef<Chunk> strip, const Chunk &chunk) {
+    return {arith::SubIOp::create(b, loc, kk, range.begin),
+            indexConstant(b, loc, chunk.offset - strip[0].offset)};
+  }
+
   /// Copies the K range of B's columns `strip` (from n0) into the packed
   /// tile, rows one after the other: the row blocks then read B from one
   /// contiguous run of memory instead of a K_c-row walk in steps of B's row
@@ -262,23 +277,20 @@ private:
   /// they are not vector-aligned).
   void packTile(Value batch, Value n0, ArrayRef<Chunk> strip,
                 const KRange &range) {
-    if (!packed.buffer)
+    if (!packedB)
       return;
-    buildLoop(
-        b, loc, range.begin, range.end, indexConstant(b, loc, 1), {},
-        [&](Value kk, ValueRange) {
-          Value row = arith::SubIOp::create(b, loc, kk, range.begin);
-          for (const Chunk &chunk : strip) {
-            auto type = VectorType::get({chunk.width}, b.getF32Type());
-            Value v = vector::LoadOp::create(
-                b, loc, type, bMat, at(batch, kk, offset(n0, chunk.offset)));
-            vector::StoreOp::create(
-                b, loc, v, packed.buffer,
-                ValueRange{row, indexConstant(b, loc,
-                                              chunk.offset - strip[0].offset)});
-          }
-          return SmallVector<Value>();
-        });
+    buildLoop(b, loc, range.begin, range.end, indexConstant(b, loc, 1), {},
+              [&](Value kk, ValueRange) {
+                for (const Chunk &chunk : strip) {
+                  auto type = VectorType::get({chunk.width}, b.getF32Type());
+                  Value v = vector::LoadOp::create(
+                      b, loc, type, bMat,
+                      at(batch, kk, offset(n0, chunk.offset)));
+                  vector::StoreOp::create(b, loc, v, packedB,
+                                          packedIndex(kk, range, strip, chunk));
+                }
+                return SmallVector<Value>();
+              });
   }
 
   /// The row blocks of `group` over the columns `strip` (from n0): full
@@ -368,20 +380,13 @@ private:
         b, loc, range.begin, range.end, indexConstant(b, loc, 1), accs,
         [&](Value kk, ValueRange iter) {
           SmallVector<Value> bRow, next;
-          Value packedRow;
-          if (packed.buffer)
-            packedRow = arith::SubIOp::create(b, loc, kk, range.begin);
           for (int64_t j = 0; j < cols; ++j)
             bRow.push_back(
-                packed.buffer
-                    ? vector::LoadOp::create(
-                          b, loc, types[j], packed.buffer,
-                          ValueRange{
-                              packedRow,
-                              indexConstant(b, loc,
-                                            strip[j].offset - strip[0].offset)})
-                    : vector::LoadOp::create(b, loc, types[j], bMat,
-                                             at(batch, kk, colIdx[j])));
+                packedB ? vector::LoadOp::create(
+                              b, loc, types[j], packedB,
+                              packedIndex(kk, range, strip, strip[j]))
+                        : vector::LoadOp::create(b, loc, types[j], bMat,
+                                                 at(batch, kk, colIdx[j])));
           for (int64_t i = 0; i < rows; ++i) {
             Value scalar =
                 memref::LoadOp::create(b, loc, a, at(batch, rowIdx[i], kk));
@@ -436,15 +441,14 @@ private:
   Value a, bMat, c;
   bool batched;
   const VectorTarget &target;
+  Tuning tuning;
   BlockShape block;
   int64_t m = 0, n = 0, k = 0;
   Epilogue epilogue;
   SmallVector<Value> epilogueInputs;
   Value epilogueResult;
   /// The current iteration's packed tile of B, if B is packed.
-  struct {
-    Value buffer;
-  } packed;
+  Value packedB;
 };
 
 bool hasDefaultMaps(linalg::LinalgOp op) {
