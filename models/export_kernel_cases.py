@@ -10,7 +10,9 @@ strided 1x1 convolutions; and chains whose bias, activation and residual
 add the kernels absorb, including one where the bufferiser reuses the
 output buffer for an intermediate the next kernel reads and one whose K
 runs in blocks. Depthwise convs and pools read their padding implicitly
-(the kernel supplies the border: zeros, -inf for max pools). Weights are seeded random numbers.
+(the kernel supplies the border: zeros, -inf for max pools). Concats whose
+inputs are written in place sit next to ones that must be copied. Weights
+are seeded random numbers.
 """
 import os
 import sys
@@ -146,6 +148,63 @@ CHAINS = {
 }
 
 
+def conv_node(nodes, inits, name, value, cin, cout, kernel, zero_bias=False, act="relu"):
+    """Appends Conv (+ Relu) reading `value`; returns the output's name."""
+    w = RNG.uniform(-1, 1, (cout, cin, kernel, kernel)).astype(np.float32)
+    b = (np.zeros if zero_bias else lambda n: RNG.uniform(-1, 1, n))((cout,)).astype(np.float32)
+    inits += [numpy_helper.from_array(w, f"{name}_w"), numpy_helper.from_array(b, f"{name}_b")]
+    nodes.append(helper.make_node("Conv", [value, f"{name}_w", f"{name}_b"], [name],
+                                  name=name, kernel_shape=[kernel] * 2, pads=[kernel // 2] * 4))
+    if act != "relu":
+        return name
+    nodes.append(helper.make_node("Relu", [name], [name + "_relu"]))
+    return name + "_relu"
+
+
+def concats(name):
+    """Concats whose inputs the kernels write in place (lwcc-cpu-elide-concat)
+    next to ones they must copy."""
+    nodes, inits, c = [], [], 12
+    shape = [1, c, 11, 11]
+    outputs = []
+    if name == "k_concat_fire":
+        # squeezenet's fire module twice (zero biases, as torchvision
+        # initialises them): the first concat feeds the second fire module,
+        # the second is the model's output.
+        value = "x"
+        for i, cin in enumerate([c, 16]):
+            s = conv_node(nodes, inits, f"f{i}_squeeze", value, cin, 6, 1, zero_bias=True)
+            e1 = conv_node(nodes, inits, f"f{i}_e1", s, 6, 8, 1)
+            e3 = conv_node(nodes, inits, f"f{i}_e3", s, 6, 8, 3, zero_bias=True)
+            value = f"f{i}_cat"
+            nodes.append(helper.make_node("Concat", [e1, e3], [value], axis=1, name=value))
+        outputs.append((value, [1, 16, 11, 11]))
+    else:
+        # along channels: an activation (written in place) next to the graph
+        # input, a max pool (not element-wise) and a conv without activation;
+        # along rows (strided slices): an activation that is also an output.
+        a = conv_node(nodes, inits, "a", "x", c, 5, 3)
+        b = conv_node(nodes, inits, "b", "x", c, 7, 1, act=None)
+        nodes.append(helper.make_node("MaxPool", ["x"], ["p"], kernel_shape=[3, 3],
+                                      pads=[1, 1, 1, 1]))
+        nodes.append(helper.make_node("Concat", [a, "x", "p", b], ["y"], axis=1, name="cat"))
+        r1 = conv_node(nodes, inits, "r1", "x", c, 4, 1)
+        r2 = conv_node(nodes, inits, "r2", "x", c, 4, 3)
+        nodes.append(helper.make_node("Concat", [r1, r2], ["rows"], axis=2, name="rows"))
+        outputs += [("y", [1, 5 + c + c + 7, 11, 11]), (r1, [1, 4, 11, 11]),
+                    ("rows", [1, 4, 22, 11])]
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in outputs], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
+CONCATS = ["k_concat_fire", "k_concat_mixed"]
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -157,6 +216,9 @@ def main():
         print(name)
     for name, spec in POOLS.items():
         onnx.save(pool(name, *spec), os.path.join(out, name + ".onnx"))
+        print(name)
+    for name in CONCATS:
+        onnx.save(concats(name), os.path.join(out, name + ".onnx"))
         print(name)
 
 

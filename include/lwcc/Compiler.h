@@ -45,6 +45,8 @@ struct CompileOptions {
   bool passStatistics = false;
   /// Run batch-1 convolutions as GEMMs on the CPU.
   bool convToGemm = true;
+  /// Let a concat's inputs be written straight into its buffer on the CPU.
+  bool elideConcat = true;
   /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.
   bool vectorKernels = true;
   /// Split the kernels' work across the context's threads.

@@ -78,6 +78,9 @@ static cl::opt<bool> timePasses("time-compile",
 static cl::opt<bool> noConvToGemm("no-conv-to-gemm",
                                   cl::desc("Keep convolutions as direct loops (no im2col + GEMM)"),
                                   cl::cat(lwccCategory));
+static cl::opt<bool> noElideConcat("no-elide-concat",
+                                   cl::desc("Copy each concat input into the concat's buffer instead of writing it there"),
+                                   cl::cat(lwccCategory));
 static cl::opt<bool> noVectorKernels(
     "no-vector-kernels",
     cl::desc("Lower GEMMs and depthwise convolutions as plain loops, without lwcc's kernels"),
@@ -127,6 +130,7 @@ int main(int argc, char **argv) {
   options.passStatistics = passStatistics;
   options.timePasses = timePasses;
   options.convToGemm = !noConvToGemm;
+  options.elideConcat = !noElideConcat;
   options.vectorKernels = !noVectorKernels;
   options.parallel = !noParallel;
   options.profile = profile;

@@ -30,6 +30,10 @@ void buildCPUToLinalgPipeline(OpPassManager &pm,
   if (options.fuseElementwise)
     fpm.addPass(createFuseElementwisePass());
   fpm.addPass(createCSEPass());
+  // After CSE, which merges the destinations these passes tell apart.
+  fpm.addPass(createUntieInitsPass());
+  if (options.elideConcat)
+    fpm.addPass(createElideConcatPass());
 }
 
 void buildCPUBufferizePipeline(OpPassManager &pm,
@@ -46,6 +50,9 @@ void buildCPUBufferizePipeline(OpPassManager &pm,
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // A concat input written in place leaves a copy between two equal
+  // subviews; CSE makes them one value and the canonicaliser drops the copy.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   if (options.vectorKernels)
     pm.nest<func::FuncOp>().addPass(createMarkImplicitPadsPass());

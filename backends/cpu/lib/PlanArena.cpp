@@ -3,8 +3,10 @@
 // Intermediate buffers of a bufferised model are allocated once, in one
 // arena the context owns, and buffers that are never live at the same time
 // share bytes. Live ranges are measured in positions of the function body's
-// top-level ops: a buffer is live from its alloc to the last top-level op
-// that uses it or a view of it.
+// top-level ops: a buffer is live from the first top-level op that reads or
+// writes it (through views) to the last one that uses it or a view of it.
+// Not from its alloc: a buffer allocated early for others to take views of
+// (a concat's, lwcc-cpu-elide-concat) holds nothing until it is written.
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,6 +62,51 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
   return total;
 }
 
+/// The buffer `value` is (a view of), if it is one of `buffers`.
+Buffer *bufferOf(Value value, MutableArrayRef<Buffer> buffers) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto alloc = dyn_cast<memref::AllocOp>(def)) {
+      for (Buffer &buffer : buffers)
+        if (buffer.alloc == alloc)
+          return &buffer;
+      return nullptr;
+    }
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view)
+      return nullptr;
+    value = view.getViewSource();
+  }
+  return nullptr;
+}
+
+/// A kernel (an op with a reduction) absorbs the element-wise op that next
+/// uses its output and stores that op's results while still reading its
+/// own inputs (Epilogue.cpp): the inputs stay live until that op, so its
+/// result is never given their bytes.
+void keepKernelInputsLive(Block &body,
+                          const DenseMap<Operation *, int64_t> &position,
+                          MutableArrayRef<Buffer> buffers) {
+  for (Operation &op : body) {
+    auto kernel = dyn_cast<linalg::LinalgOp>(&op);
+    if (!kernel || kernel.getNumReductionLoops() == 0 ||
+        kernel.getNumDpsInits() != 1)
+      continue;
+    Buffer *out = bufferOf(kernel.getDpsInits()[0], buffers);
+    if (!out)
+      continue;
+    Operation *consumer = op.getNextNode();
+    while (consumer && llvm::none_of(consumer->getOperands(), [&](Value v) {
+             return isa<MemRefType>(v.getType()) && bufferOf(v, buffers) == out;
+           }))
+      consumer = consumer->getNextNode();
+    if (!consumer)
+      continue;
+    for (Value input : kernel.getDpsInputs())
+      if (Buffer *read = bufferOf(input, buffers))
+        read->end = std::max(read->end, position.lookup(consumer));
+  }
+}
+
 struct PlanArenaPass : lwcc::cpu::impl::PlanArenaPassBase<PlanArenaPass> {
   using PlanArenaPassBase::PlanArenaPassBase;
 
@@ -89,7 +136,8 @@ struct PlanArenaPass : lwcc::cpu::impl::PlanArenaPassBase<PlanArenaPass> {
       }
       int64_t bits = type.getElementTypeBitWidth();
       int64_t bytes = std::max<int64_t>(type.getNumElements() * ((bits + 7) / 8), 1);
-      Buffer buffer{alloc, position[alloc], position[alloc], alignTo(bytes, alignment)};
+      Buffer buffer{alloc, std::numeric_limits<int64_t>::max(), position[alloc],
+                    alignTo(bytes, alignment)};
       SmallVector<Value> worklist = {alloc.getResult()};
       while (!worklist.empty()) {
         Value value = worklist.pop_back_val();
@@ -99,15 +147,19 @@ struct PlanArenaPass : lwcc::cpu::impl::PlanArenaPassBase<PlanArenaPass> {
             continue;
           Operation *user = body.findAncestorOpInBlock(*use.getOwner());
           buffer.end = std::max(buffer.end, position[user]);
-          if (auto view = dyn_cast<ViewLikeOpInterface>(use.getOwner()))
-            if (view.getViewSource() == value)
-              worklist.append(use.getOwner()->result_begin(), use.getOwner()->result_end());
+          auto view = dyn_cast<ViewLikeOpInterface>(use.getOwner());
+          if (view && view.getViewSource() == value)
+            worklist.append(use.getOwner()->result_begin(), use.getOwner()->result_end());
+          else
+            buffer.begin = std::min(buffer.begin, position[user]);
         }
       }
+      buffer.begin = std::min(buffer.begin, buffer.end);
       buffers.push_back(buffer);
     });
     if (!ok)
       return signalPassFailure();
+    keepKernelInputsLive(body, position, buffers);
 
     int64_t total = assignOffsets(buffers);
     numBuffers += buffers.size();

@@ -322,3 +322,50 @@ func.func @pool_max(%x: memref<1x6x7x7xf32>, %y: memref<1x6xf32>) {
   }
   return
 }
+
+// -----
+
+// A conv whose bias folded to zero: C starts as a constant fill, which the
+// kernel absorbs (its accumulators start from the constant, C is never
+// loaded). The activation writes a slice of a concat's buffer (strided
+// rows) and is absorbed too: the kernel stores into the slice. C's buffer
+// is overwritten whole afterwards (the arena reuses it), which does not
+// keep the activation out of the kernel.
+// AVX2-LABEL: func @zero_fill_into_slice
+// AVX2: %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// AVX2: %[[SLICE:.+]] = memref.subview %{{.+}}[0, 6, 0, 0] [1, 6, 4, 4]
+// AVX2: %[[RESULT:.+]] = memref.collapse_shape %[[SLICE]] {{\[\[}}0, 1], [2, 3]] : memref<1x6x4x4xf32, strided<[192, 16, 4, 1], offset: 96>>
+// AVX2-NOT: vector.load %{{.+}} : memref<6x16xf32>
+// AVX2: scf.for {{.*}} iter_args(%{{.+}} = %[[ZERO]], %{{.+}} = %[[ZERO]]
+// AVX2: arith.maximumf
+// AVX2: vector.store {{.*}}, %[[RESULT]][
+// AVX2: linalg.generic
+// AVX2-SAME: ins(%{{.+}} : memref<6xf32>)
+// AVX2-NOT: linalg.generic
+// AVX2: return
+func.func @zero_fill_into_slice(%a: memref<6x4xf32>, %b: memref<4x16xf32>,
+                                %bias: memref<6xf32>, %r: memref<1x6x4x4xf32>,
+                                %cat_out: memref<1x12x4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %out = memref.alloc() : memref<1x6x4x4xf32>
+  %cat = memref.alloc() : memref<1x12x4x4xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%out : memref<1x6x4x4xf32>) {
+  ^bb0(%o: f32):
+    linalg.yield %zero : f32
+  }
+  %cm = memref.collapse_shape %out [[0, 1], [2, 3]] : memref<1x6x4x4xf32> into memref<6x16xf32>
+  linalg.matmul ins(%a, %b : memref<6x4xf32>, memref<4x16xf32>) outs(%cm : memref<6x16xf32>)
+  %slice = memref.subview %cat[0, 6, 0, 0] [1, 6, 4, 4] [1, 1, 1, 1] : memref<1x12x4x4xf32> to memref<1x6x4x4xf32, strided<[192, 16, 4, 1], offset: 96>>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out : memref<1x6x4x4xf32>) outs(%slice : memref<1x6x4x4xf32, strided<[192, 16, 4, 1], offset: 96>>) {
+  ^bb0(%in: f32, %o: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : memref<6xf32>) outs(%out : memref<1x6x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  memref.copy %out, %r : memref<1x6x4x4xf32> to memref<1x6x4x4xf32>
+  memref.copy %cat, %cat_out : memref<1x12x4x4xf32> to memref<1x12x4x4xf32>
+  return
+}

@@ -60,3 +60,54 @@ func.func @dynamic(%n: index) {
   %a = memref.alloc(%n) : memref<?xf32>
   return
 }
+
+// -----
+
+// A buffer is live from its first access, not from its alloc: %late is
+// allocated first (a concat's buffer is) but written only after %a dies,
+// so the two share offset 0.
+// CHECK-LABEL: func @first_access
+// CHECK-SAME: lwcc.arena_bytes = 2048
+// CHECK: %[[OL:.+]] = arith.constant 0 : index
+// CHECK: memref.view %{{.+}}[%[[OL]]][] : memref<2048xi8> to memref<256xf32>
+// CHECK: %[[OA:.+]] = arith.constant 0 : index
+// CHECK: memref.view %{{.+}}[%[[OA]]][] : memref<2048xi8> to memref<256xf32>
+func.func @first_access(%in: memref<256xf32>, %out: memref<256xf32>) {
+  %late = memref.alloc() : memref<256xf32>
+  %a = memref.alloc() : memref<256xf32>
+  linalg.copy ins(%in : memref<256xf32>) outs(%a : memref<256xf32>)
+  %b = memref.alloc() : memref<256xf32>
+  linalg.copy ins(%a : memref<256xf32>) outs(%b : memref<256xf32>)
+  linalg.copy ins(%b : memref<256xf32>) outs(%late : memref<256xf32>)
+  linalg.copy ins(%late : memref<256xf32>) outs(%out : memref<256xf32>)
+  return
+}
+
+// -----
+
+// The GEMM kernel absorbs the element-wise op after it and stores %d while
+// still reading %x: %x stays live through that op, so %d is not given its
+// bytes (it would be without the kernel: %x is last read by the matmul).
+// CHECK-LABEL: func @kernel_inputs
+// CHECK-SAME: lwcc.arena_bytes = 192
+// CHECK: %[[OX:.+]] = arith.constant 0 : index
+// CHECK: memref.view %{{.+}}[%[[OX]]][] : memref<192xi8> to memref<4x4xf32>
+// CHECK: %[[OC:.+]] = arith.constant 64 : index
+// CHECK: memref.view %{{.+}}[%[[OC]]][] : memref<192xi8> to memref<4x4xf32>
+// CHECK: %[[OD:.+]] = arith.constant 128 : index
+// CHECK: memref.view %{{.+}}[%[[OD]]][] : memref<192xi8> to memref<4x4xf32>
+func.func @kernel_inputs(%in: memref<4x4xf32>, %w: memref<4x4xf32>, %out: memref<4x4xf32>) {
+  %x = memref.alloc() : memref<4x4xf32>
+  linalg.copy ins(%in : memref<4x4xf32>) outs(%x : memref<4x4xf32>)
+  %c = memref.alloc() : memref<4x4xf32>
+  linalg.matmul ins(%w, %x : memref<4x4xf32>, memref<4x4xf32>) outs(%c : memref<4x4xf32>)
+  %d = memref.alloc() : memref<4x4xf32>
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x4xf32>) outs(%d : memref<4x4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  linalg.copy ins(%d : memref<4x4xf32>) outs(%out : memref<4x4xf32>)
+  return
+}

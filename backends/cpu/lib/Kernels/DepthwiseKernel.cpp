@@ -545,12 +545,10 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
          prev = prev->getPrevNode()) {
       if (!touches(prev, root))
         continue;
-      auto fill = llvm::dyn_cast<linalg::FillOp>(prev);
-      if (fill && fill.getOutputs()[0] == window->output &&
-          matchPattern(fill.getInputs()[0], m_Constant()) &&
-          fill.getInputs()[0].getType().isF32()) {
-        emitter.initialValue = fill.getInputs()[0];
-        emitter.epilogue.absorbed.push_back(fill);
+      if (Value value =
+              matchConstantFill(rewriter, prev, window->output, op)) {
+        emitter.initialValue = value;
+        emitter.epilogue.absorbed.push_back(prev);
       }
       break;
     }

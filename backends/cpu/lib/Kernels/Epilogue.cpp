@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -82,6 +83,35 @@ Value matchBias(linalg::GenericOp generic, Value out) {
       yield.getOperand(0) != body.getArgument(0))
     return Value();
   return bias;
+}
+
+/// Whether `value` has `out`'s shape and element type with unit-stride
+/// rows: a slice of a bigger buffer (a concat's) is as good a result as a
+/// buffer of its own.
+bool isSameShapeRows(Value value, Value out) {
+  auto type = llvm::cast<MemRefType>(value.getType());
+  auto outType = llvm::cast<MemRefType>(out.getType());
+  return type.getShape() == outType.getShape() &&
+         type.getElementType() == outType.getElementType() &&
+         type.isLastDimUnitStride();
+}
+
+/// Whether `op` writes every element of `root` without reading any: an
+/// all-parallel linalg op with `root` as its only init, through a
+/// permutation, whose body ignores the init's old values.
+bool overwrites(Operation *op, Value root) {
+  auto linalgOp = llvm::dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalgOp.hasPureBufferSemantics() ||
+      linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumLoops() != linalgOp.getNumParallelLoops())
+    return false;
+  OpOperand *init = linalgOp.getDpsInitOperand(0);
+  if (init->get() != root || linalgOp.payloadUsesValueFromOperand(init) ||
+      !linalgOp.getMatchingIndexingMap(init).isPermutation())
+    return false;
+  return llvm::none_of(linalgOp.getDpsInputs(), [&](Value input) {
+    return llvm::isa<MemRefType>(input.getType()) && rootOf(input) == root;
+  });
 }
 
 /// Scalar arith/math ops only: those have a vector form with the same name.
@@ -182,7 +212,7 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(consumer);
   if (!generic || !isIdentityGeneric(generic) ||
       generic.getNumDpsInits() != 1 ||
-      generic.getDpsInits()[0].getType() != out.getType() ||
+      !isSameShapeRows(generic.getDpsInits()[0], out) ||
       !isVectorisableBody(generic.getRegion().front()) ||
       !generic.getRegion().front().getArguments().back().use_empty())
     return epilogue;
@@ -210,11 +240,15 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
     if (!isMemoryEffectFree(op) && !independent(op, moved))
       return epilogue;
   // Unless the consumer updates V in place, nothing may read V after it:
-  // the fused kernel never writes V.
+  // the fused kernel never writes V. An op that overwrites V whole before
+  // reading it ends V's life (the arena planner reuses dead buffers).
   if (result != out)
     for (Operation *op = consumer->getNextNode(); op; op = op->getNextNode())
-      if (touches(op, root))
+      if (touches(op, root)) {
+        if (overwrites(op, root))
+          break;
         return epilogue;
+      }
   // The kernel stores results while it still reads its inputs: the result
   // must not share bytes with them (the bufferiser and the arena planner
   // reuse buffers freely).
@@ -229,6 +263,32 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   epilogue.result = result;
   epilogue.absorbed.push_back(generic);
   return epilogue;
+}
+
+Value matchConstantFill(OpBuilder &b, Operation *op, Value out,
+                        Operation *kernel) {
+  Attribute value;
+  if (auto fill = llvm::dyn_cast<linalg::FillOp>(op)) {
+    if (fill.getOutputs()[0] != out ||
+        !matchPattern(fill.getInputs()[0], m_Constant(&value)))
+      return Value();
+  } else if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op)) {
+    if (generic.getNumDpsInputs() != 0 || generic.getNumDpsInits() != 1 ||
+        generic.getDpsInits()[0] != out || !isIdentityGeneric(generic))
+      return Value();
+    Value yielded =
+        generic.getRegion().front().getTerminator()->getOperand(0);
+    if (!matchPattern(yielded, m_Constant(&value)))
+      return Value();
+  } else {
+    return Value();
+  }
+  auto number = llvm::dyn_cast<FloatAttr>(value);
+  if (!number || !number.getType().isF32())
+    return Value();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(kernel);
+  return arith::ConstantOp::create(b, op->getLoc(), number);
 }
 
 Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue,

@@ -352,14 +352,16 @@ private:
     auto fromBias = [&] {
       SmallVector<Value> accs;
       for (int64_t i = 0; i < rows; ++i) {
-        Value bias = memref::LoadOp::create(b, loc, epilogue.bias, rowIdx[i]);
+        Value bias = initialValue ? initialValue
+                                  : memref::LoadOp::create(
+                                        b, loc, epilogue.bias, rowIdx[i]);
         for (int64_t j = 0; j < cols; ++j)
           accs.push_back(vector::BroadcastOp::create(b, loc, types[j], bias));
       }
       return accs;
     };
     SmallVector<Value> accs;
-    if (!epilogue.bias) {
+    if (!epilogue.bias && !initialValue) {
       accs = loadC();
     } else if (!range.first) {
       accs = fromBias();
@@ -434,6 +436,8 @@ public:
     epilogueInputs.assign(inputs.begin(), inputs.end());
     epilogueResult = result;
   }
+  /// C starts as this splat (a constant fill the kernel absorbs).
+  Value initialValue;
 
 private:
   OpBuilder &b;
@@ -492,6 +496,21 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     if (epilogue.bias && !biasOnRows) {
       epilogue.bias = Value();
       epilogue.absorbed.erase(epilogue.absorbed.begin());
+    }
+    // Without a bias C may have been filled with a constant (a zero bias
+    // folded away): the accumulators start from it instead of a load.
+    if (!epilogue.bias) {
+      Value root = rootOf(out);
+      for (Operation *prev = op->getPrevNode(); prev;
+           prev = prev->getPrevNode()) {
+        if (!touches(prev, root))
+          continue;
+        if (Value value = matchConstantFill(rewriter, prev, out, op)) {
+          emitter.initialValue = value;
+          epilogue.absorbed.push_back(prev);
+        }
+        break;
+      }
     }
     rewriter.setInsertionPoint(op);
     auto asMatrix = [&](Value value) -> Value {

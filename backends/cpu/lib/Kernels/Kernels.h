@@ -114,6 +114,12 @@ struct Epilogue {
   llvm::SmallVector<mlir::Operation *> absorbed;
 };
 
+/// The value a constant fill of `out` writes (a linalg.fill, or a generic
+/// without inputs yielding a constant), if `op` is one; created before
+/// `kernel` so the kernel can start its accumulators from it.
+mlir::Value matchConstantFill(mlir::OpBuilder &b, mlir::Operation *op,
+                              mlir::Value out, mlir::Operation *kernel);
+
 /// What of the bias broadcast before `kernel` and the element-wise consumer
 /// after it, both on `out`, the kernel can absorb; `kernelInputs` are the
 /// buffers the kernel reads (the consumer's result must not be one).

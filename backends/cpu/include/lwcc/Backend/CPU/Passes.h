@@ -42,6 +42,9 @@ struct CPUPipelineOptions {
   bool fuseElementwise = true;
   /// Run batch-1 convolutions as GEMMs (lwcc-cpu-conv-to-gemm).
   bool convToGemm = true;
+  /// Let element-wise producers write into their concat's buffer
+  /// (lwcc-cpu-elide-concat).
+  bool elideConcat = true;
   /// Replace GEMMs and depthwise convolutions with vector kernels
   /// (lwcc-cpu-emit-kernels), sized for this register file.
   bool vectorKernels = true;

@@ -215,6 +215,39 @@ def FuseElementwisePass : Pass<"lwcc-cpu-fuse-elementwise", "::mlir::func::FuncO
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
 }
 
+def UntieInitsPass : Pass<"lwcc-cpu-untie-inits", "::mlir::func::FuncOp"> {
+  let summary = "Give each op its own empty or constant-filled destination";
+  let description = [{
+    CSE merges equal `tensor.empty` ops and equal constant fills of them
+    (every conv whose bias folded to zero starts from the same zero
+    tensor). One-shot bufferisation then gives the shared value one buffer
+    and copies it for every op that writes into it but the first. Each use
+    of such a value after the first gets its own clone of the fill (and of
+    the empty under it), which costs nothing: a kernel absorbs the fill.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect", "::mlir::linalg::LinalgDialect"];
+  let statistics = [Statistic<"numUntied", "num-untied", "Uses given their own destination">];
+}
+
+def ElideConcatPass : Pass<"lwcc-cpu-elide-concat", "::mlir::func::FuncOp"> {
+  let summary = "Let element-wise producers write straight into their concat's buffer";
+  let description = [{
+    A concat lowers to `tensor.insert_slice`s of its inputs into a
+    `tensor.empty`; bufferised, each insert is a copy of the whole input.
+    When an input is the result of an all-parallel `linalg.generic` (a
+    conv's activation, which the GEMM kernel then absorbs as its epilogue)
+    whose init is a `tensor.empty` of its own, that init becomes a
+    `tensor.extract_slice` of the concat's buffer: the generic writes its
+    slice in place and one-shot bufferisation finds nothing left to copy.
+
+    Only slices that are one contiguous block of the concat are taken (the
+    channels of a batch-1 NCHW tensor): a strided slice would cost the
+    kernels their unit-stride rows.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+  let statistics = [Statistic<"numElided", "num-elided", "Concat inputs written in place">];
+}
+
 def ParallelLoopsPass : Pass<"lwcc-cpu-parallel-loops", "::mlir::func::FuncOp"> {
   let summary = "Mark the entry's top-level parallel loop nests for the thread pool";
   let description = [{
