@@ -4,7 +4,7 @@
 // math.tanh, math.powf, math.floor (without SSE4.1), math.fma (without FMA)
 // ... to libm calls, so they are rewritten here into arith: polynomial
 // approximations for the transcendental functions, integer tricks for
-// rounding, mul+add for fma.
+// rounding, a contractible mul+add for fma.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,6 +52,23 @@ struct ExpandFloor : OpRewritePattern<math::FloorOp> {
   }
 };
 
+/// fma(a, b, c) as a * b + c, both marked contractible: LLVM fuses them
+/// back into one FMA instruction where the target has one (every AVX2,
+/// AVX-512 and NEON core), and keeps two where it has none, instead of
+/// calling libm's fmaf.
+struct ExpandFma : OpRewritePattern<math::FmaOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(math::FmaOp op, PatternRewriter &rewriter) const override {
+    auto contract = arith::FastMathFlagsAttr::get(rewriter.getContext(),
+                                                  arith::FastMathFlags::contract);
+    Location loc = op.getLoc();
+    Value product =
+        arith::MulFOp::create(rewriter, loc, op.getA(), op.getB(), contract);
+    rewriter.replaceOpWithNewOp<arith::AddFOp>(op, product, op.getC(), contract);
+    return success();
+  }
+};
+
 struct ExpandMathPass : lwcc::cpu::impl::ExpandMathPassBase<ExpandMathPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
@@ -73,9 +90,9 @@ struct ExpandMathPass : lwcc::cpu::impl::ExpandMathPassBase<ExpandMathPass> {
     {
       // The approximations introduce fma and floor-like ops of their own.
       RewritePatternSet patterns(ctx);
-      math::populateExpansionPatterns(patterns, {"fma", "ceil", "floor", "round",
+      math::populateExpansionPatterns(patterns, {"ceil", "floor", "round",
                                                  "roundeven"});
-      patterns.add<ExpandFloor>(ctx);
+      patterns.add<ExpandFloor, ExpandFma>(ctx);
       // bf16 conversions would call compiler-rt's __truncsfbf2.
       arith::populateExpandBFloat16Patterns(patterns);
       if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -28,3 +28,14 @@ func.func @bf16(%x: f32) -> bf16 {
   %0 = arith.truncf %x : f32 to bf16
   return %0 : bf16
 }
+
+// fma becomes a multiply and an add LLVM may contract back into one FMA
+// instruction (exp's polynomial is a chain of them: separate mul and add
+// doubled its latency).
+// CHECK-LABEL: func @fma
+// CHECK: %[[P:.+]] = arith.mulf %{{.+}}, %{{.+}} fastmath<contract> : vector<16xf32>
+// CHECK: arith.addf %[[P]], %{{.+}} fastmath<contract> : vector<16xf32>
+func.func @fma(%a: vector<16xf32>, %b: vector<16xf32>, %c: vector<16xf32>) -> vector<16xf32> {
+  %0 = math.fma %a, %b, %c : vector<16xf32>
+  return %0 : vector<16xf32>
+}
