@@ -11,8 +11,9 @@ add the kernels absorb, including one where the bufferiser reuses the
 output buffer for an intermediate the next kernel reads and one whose K
 runs in blocks. Depthwise convs and pools read their padding implicitly
 (the kernel supplies the border: zeros, -inf for max pools). Concats whose
-inputs are written in place sit next to ones that must be copied. Weights
-are seeded random numbers.
+inputs are written in place sit next to ones that must be copied, and a
+squeeze-excite gate's 1x1 convs on one pixel. Weights are seeded random
+numbers.
 """
 import os
 import sys
@@ -205,6 +206,25 @@ def concats(name):
 CONCATS = ["k_concat_fire", "k_concat_mixed"]
 
 
+def squeeze_excite():
+    """A squeeze-excite gate: its 1x1 convs on the pooled pixel run as one
+    row times the transposed weights (37 and 70 channels: ragged vectors)."""
+    nodes, inits, c = [], [], 70
+    nodes.append(helper.make_node("GlobalAveragePool", ["x"], ["pooled"]))
+    s = conv_node(nodes, inits, "reduce", "pooled", c, 37, 1)
+    e = conv_node(nodes, inits, "expand", s, 37, c, 1, act=None)
+    nodes.append(helper.make_node("Sigmoid", [e], ["gate"]))
+    nodes.append(helper.make_node("Mul", ["x", "gate"], ["y"]))
+    shape = [1, c, 9, 9]
+    graph = helper.make_graph(
+        nodes, "k_se_gate", [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -220,6 +240,8 @@ def main():
     for name in CONCATS:
         onnx.save(concats(name), os.path.join(out, name + ".onnx"))
         print(name)
+    onnx.save(squeeze_excite(), os.path.join(out, "k_se_gate.onnx"))
+    print("k_se_gate")
 
 
 if __name__ == "__main__":

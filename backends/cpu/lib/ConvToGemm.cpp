@@ -5,7 +5,9 @@
 // it. Otherwise an im2col copy gathers each output pixel's receptive field
 // (stride, dilation and the already-applied padding included), so every
 // dense convolution runs on one register-blocked GEMM kernel. Grouped
-// convolutions become one product per group (linalg.batch_matmul).
+// convolutions become one product per group (linalg.batch_matmul). Constant
+// weights are transposed at compile time where that turns a product of one
+// column into one of one row (dense layers, 1x1 convs on a single pixel).
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,6 +75,21 @@ Value collapse(OpBuilder &b, Location loc, Value value,
   return tensor::CollapseShapeOp::create(b, loc, value, groups);
 }
 
+/// `weights` [R, C] as [C, R].
+DenseElementsAttr transposeMatrix(DenseElementsAttr weights) {
+  auto type = llvm::cast<RankedTensorType>(weights.getType());
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  auto transposedType = RankedTensorType::get({cols, rows}, type.getElementType());
+  if (weights.isSplat())
+    return weights.reshape(transposedType);
+  auto values = llvm::to_vector(weights.getValues<float>());
+  std::vector<float> flipped(values.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      flipped[c * rows + r] = values[r * cols + c];
+  return DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
+}
+
 bool isBatchOneFloat(linalg::LinalgOp op) {
   if (!op.hasPureTensorSemantics() || op.hasDynamicShape())
     return false;
@@ -114,6 +131,28 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
     SmallVector<ReassociationIndices> window =
         grouped ? SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}}
                 : SmallVector<ReassociationIndices>{{0}, {1, 2, 3}};
+    // On a single pixel (a squeeze-excite's 1x1 convs) the product is W x x,
+    // one column: as x^T x W^T (W transposed at compile time) it is one row
+    // the kernel vectorises along the output channels, not a column of
+    // one-lane dot products.
+    DenseElementsAttr constantWeights;
+    if (pointwise && !grouped && oh * ow == 1 &&
+        matchPattern(filter, m_Constant(&constantWeights)) &&
+        constantWeights.getElementType().isF32()) {
+      SmallVector<ReassociationIndices> pixel = {{0}, {1, 2, 3}};
+      Value row = collapse(rewriter, loc, input, pixel);
+      Value acc = collapse(rewriter, loc, init, pixel);
+      auto matrixType = RankedTensorType::get(
+          {wType.getDimSize(0), wType.getDimSize(1)}, wType.getElementType());
+      Value wt = arith::ConstantOp::create(
+          rewriter, loc, transposeMatrix(constantWeights.reshape(matrixType)));
+      auto gemm = linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
+                                           ValueRange{row, wt}, ValueRange{acc});
+      gemm->setAttr(lwcc::cpu::kKindAttr, rewriter.getStringAttr("pointwise"));
+      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, outType,
+                                                         gemm.getResult(0), pixel);
+      return success();
+    }
     Value col = pointwise ? collapse(rewriter, loc, input, image)
                           : im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
     Value weights = collapse(rewriter, loc, filter, window);
@@ -163,24 +202,9 @@ struct DenseToMatmul : OpRewritePattern<linalg::GenericOp> {
     if (!matchPattern(op.getDpsInputs()[1], m_Constant(&weights)) ||
         !weights.getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "weights are not f32 constants");
-    auto wType = llvm::cast<RankedTensorType>(weights.getType());
-    int64_t rows = wType.getDimSize(0), cols = wType.getDimSize(1);
-    auto transposedType =
-        RankedTensorType::get({cols, rows}, wType.getElementType());
-    DenseElementsAttr transposed;
-    if (weights.isSplat()) {
-      transposed = weights.reshape(transposedType);
-    } else {
-      auto values = llvm::to_vector(weights.getValues<float>());
-      std::vector<float> flipped(values.size());
-      for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < cols; ++c)
-          flipped[c * rows + r] = values[r * cols + c];
-      transposed =
-          DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
-    }
     Location loc = op.getLoc();
-    Value wt = arith::ConstantOp::create(rewriter, loc, transposed);
+    Value wt =
+        arith::ConstantOp::create(rewriter, loc, transposeMatrix(weights));
     auto matmul = linalg::MatmulOp::create(rewriter, loc, op.getResultTypes(),
                                            ValueRange{op.getDpsInputs()[0], wt},
                                            op.getDpsInits());

@@ -66,3 +66,22 @@ func.func @untouched(%x: tensor<2x3x5x5xf32>, %w: tensor<4x3x3x3xf32>, %acc: ten
   %1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%xi, %wi : tensor<1x3x5x5xi32>, tensor<4x3x3x3xi32>) outs(%acci : tensor<1x4x3x3xi32>) -> tensor<1x4x3x3xi32>
   return %0, %1 : tensor<2x4x3x3xf32>, tensor<1x4x3x3xi32>
 }
+
+// -----
+
+// A 1x1 convolution on a single pixel (a squeeze-excite gate) with constant
+// weights: x^T x W^T, one row of 3 output channels, W transposed at compile
+// time. Weights that are not constants keep the one-column form.
+// CHECK-LABEL: func @one_pixel
+// CHECK-DAG: %[[WT:.+]] = arith.constant dense<{{\[}}[1.000000e+00, 3.000000e+00, 5.000000e+00], [2.000000e+00, 4.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>
+// CHECK-DAG: %[[ROW:.+]] = tensor.collapse_shape %arg0 {{\[}}[0], [1, 2, 3]] : tensor<1x2x1x1xf32> into tensor<1x2xf32>
+// CHECK-DAG: %[[ACC:.+]] = tensor.collapse_shape %arg1 {{\[}}[0], [1, 2, 3]] : tensor<1x3x1x1xf32> into tensor<1x3xf32>
+// CHECK: %[[P:.+]] = linalg.matmul {lwcc.kind = "pointwise"} ins(%[[ROW]], %[[WT]] : tensor<1x2xf32>, tensor<2x3xf32>) outs(%[[ACC]] : tensor<1x3xf32>)
+// CHECK: tensor.expand_shape %[[P]] {{\[}}[0], [1, 2, 3]] output_shape [1, 3, 1, 1]
+// CHECK: linalg.matmul {lwcc.kind = "pointwise"} ins(%{{.+}}, %{{.+}} : tensor<3x2xf32>, tensor<2x1xf32>) outs(%{{.+}} : tensor<3x1xf32>)
+func.func @one_pixel(%x: tensor<1x2x1x1xf32>, %acc: tensor<1x3x1x1xf32>, %w: tensor<3x2x1x1xf32>) -> (tensor<1x3x1x1xf32>, tensor<1x3x1x1xf32>) {
+  %cw = arith.constant dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]], [[[5.0]], [[6.0]]]]> : tensor<3x2x1x1xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %cw : tensor<1x2x1x1xf32>, tensor<3x2x1x1xf32>) outs(%acc : tensor<1x3x1x1xf32>) -> tensor<1x3x1x1xf32>
+  %1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x1x1xf32>, tensor<3x2x1x1xf32>) outs(%acc : tensor<1x3x1x1xf32>) -> tensor<1x3x1x1xf32>
+  return %0, %1 : tensor<1x3x1x1xf32>, tensor<1x3x1x1xf32>
+}
