@@ -143,6 +143,10 @@ CHAINS = {
     # and relu on the last; 40 rows and 81 columns leave ragged blocks.
     "k_chain_deep_residual": ([1, 40, 9, 9], [(40, 3, 1, 1, "relu"), (40, 3, 1, 1, "relu")],
                               True),
+    # a grouped conv (4 groups: one GEMM per group) whose bias and relu the
+    # batched kernel absorbs, as in RegNet and ResNeXt.
+    "k_chain_grouped": ([1, 16, 10, 10], [(16, 3, 1, 4, "relu"), (24, 1, 1, 1, "relu")],
+                        False),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),

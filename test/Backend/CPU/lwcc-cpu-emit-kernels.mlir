@@ -369,3 +369,35 @@ func.func @zero_fill_into_slice(%a: memref<6x4xf32>, %b: memref<4x16xf32>,
   memref.copy %cat, %cat_out : memref<1x12x4x4xf32> to memref<1x12x4x4xf32>
   return
 }
+
+// -----
+
+// A grouped conv (one GEMM per group): the batched kernel absorbs the 2-D
+// bias [G, C/G] and the activation on the 5-D output, like the plain one.
+// AVX2-LABEL: func @grouped_epilogue
+// AVX2: %[[RESULT:.+]] = memref.collapse_shape %{{.+}} {{\[\[}}0, 1], [2], [3, 4]] : memref<1x2x6x4x4xf32> into memref<2x6x16xf32>
+// AVX2: scf.for %[[G:.+]] = %c0 to %c2 step %c1 {
+// AVX2: memref.load %{{.+}}[%[[G]], %{{.+}}] : memref<2x6xf32>
+// AVX2: arith.maximumf
+// AVX2: vector.store {{.*}}, %[[RESULT]][%[[G]],
+// AVX2-NOT: linalg.generic
+// AVX2: return
+func.func @grouped_epilogue(%a: memref<2x6x4xf32>, %b: memref<2x4x16xf32>,
+                            %bias: memref<2x6xf32>, %r: memref<1x2x6x4x4xf32>) {
+  %out = memref.alloc() : memref<1x2x6x4x4xf32>
+  %res = memref.alloc() : memref<1x2x6x4x4xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, g, c, h, w) -> (g, c)>, affine_map<(n, g, c, h, w) -> (n, g, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%bias : memref<2x6xf32>) outs(%out : memref<1x2x6x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  %cm = memref.collapse_shape %out [[0, 1], [2], [3, 4]] : memref<1x2x6x4x4xf32> into memref<2x6x16xf32>
+  linalg.batch_matmul ins(%a, %b : memref<2x6x4xf32>, memref<2x4x16xf32>) outs(%cm : memref<2x6x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, g, c, h, w) -> (n, g, c, h, w)>, affine_map<(n, g, c, h, w) -> (n, g, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%out : memref<1x2x6x4x4xf32>) outs(%res : memref<1x2x6x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  }
+  memref.copy %res, %r : memref<1x2x6x4x4xf32> to memref<1x2x6x4x4xf32>
+  return
+}

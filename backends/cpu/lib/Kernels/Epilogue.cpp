@@ -60,7 +60,9 @@ bool isIdentityGeneric(linalg::GenericOp generic) {
                       [](AffineMap map) { return map.isIdentity(); });
 }
 
-/// The generic broadcasting a 1-D bias along dimension 1 of `out`.
+/// The generic broadcasting a bias along the channels of `out`: 1-D along
+/// dimension 1, or for a grouped conv's [1, G, C/G, H, W] 2-D along
+/// dimensions 1 and 2.
 Value matchBias(linalg::GenericOp generic, Value out) {
   if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
       generic.getDpsInits()[0] != out)
@@ -68,13 +70,19 @@ Value matchBias(linalg::GenericOp generic, Value out) {
   auto outType = llvm::cast<MemRefType>(out.getType());
   Value bias = generic.getDpsInputs()[0];
   auto biasType = llvm::dyn_cast<MemRefType>(bias.getType());
-  if (!biasType || biasType.getRank() != 1 || outType.getRank() < 2 ||
-      biasType.getDimSize(0) != outType.getDimSize(1))
+  int64_t rank = biasType ? biasType.getRank() : 0;
+  bool grouped = rank == 2 && outType.getRank() == 5;
+  if ((rank != 1 && !grouped) || outType.getRank() < 2)
     return Value();
-  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  SmallVector<AffineExpr> channels;
   MLIRContext *ctx = generic.getContext();
-  if (maps[0] !=
-          AffineMap::get(outType.getRank(), 0, getAffineDimExpr(1, ctx)) ||
+  for (int64_t i = 0; i < rank; ++i) {
+    if (biasType.getDimSize(i) != outType.getDimSize(1 + i))
+      return Value();
+    channels.push_back(getAffineDimExpr(1 + i, ctx));
+  }
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  if (maps[0] != AffineMap::get(outType.getRank(), 0, channels, ctx) ||
       !maps[1].isIdentity())
     return Value();
   Block &body = generic.getRegion().front();

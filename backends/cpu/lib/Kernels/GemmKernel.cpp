@@ -352,9 +352,12 @@ private:
     auto fromBias = [&] {
       SmallVector<Value> accs;
       for (int64_t i = 0; i < rows; ++i) {
+        SmallVector<Value, 2> channel = {rowIdx[i]};
+        if (batched)
+          channel.insert(channel.begin(), batch);
         Value bias = initialValue ? initialValue
                                   : memref::LoadOp::create(
-                                        b, loc, epilogue.bias, rowIdx[i]);
+                                        b, loc, epilogue.bias, channel);
         for (int64_t j = 0; j < cols; ++j)
           accs.push_back(vector::BroadcastOp::create(b, loc, types[j], bias));
       }
@@ -477,10 +480,10 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     return failure();
   bool batched = llvm::isa<linalg::BatchMatmulOp>(op.getOperation());
   GemmEmitter emitter(rewriter, op.getLoc(), a, bMat, c, batched, target);
-  // The epilogue sees C as the conv's 4-D output; the kernel indexes the
-  // same bytes as C's 2-D view.
+  // The epilogue sees C as the conv's 4-D output (5-D for a grouped conv);
+  // the kernel indexes the same bytes as C's 2-D (3-D) view.
   Epilogue epilogue;
-  if (!batched) {
+  {
     Value out = c;
     SmallVector<ReassociationIndices> reassociation;
     if (auto collapse = c.getDefiningOp<memref::CollapseShapeOp>()) {
@@ -488,12 +491,19 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
       reassociation = collapse.getReassociationIndices();
     }
     epilogue = matchEpilogue(op, out, ValueRange{a, bMat});
-    // The bias runs along dimension 1 of the output: C's rows only for a
-    // batch-1 [1, M, H, W] output viewed as [M, H*W].
-    bool biasOnRows = reassociation.size() == 2 &&
-                      reassociation[0] == ReassociationIndices{0, 1} &&
-                      llvm::cast<MemRefType>(out.getType()).getDimSize(0) == 1;
-    if (epilogue.bias && !biasOnRows) {
+    // The bias runs along the channels of the output: C's rows only for a
+    // batch-1 [1, M, H, W] output viewed as [M, H*W], or a grouped conv's
+    // [1, G, M, H, W] viewed as [G, M, H*W].
+    ReassociationIndices batchAndRows = {0, 1};
+    bool biasOnRows =
+        reassociation.size() == (batched ? 3u : 2u) &&
+        reassociation[0] == batchAndRows &&
+        (!batched || reassociation[1] == ReassociationIndices{2}) &&
+        llvm::cast<MemRefType>(out.getType()).getDimSize(0) == 1;
+    if (epilogue.bias &&
+        (!biasOnRows ||
+         llvm::cast<MemRefType>(epilogue.bias.getType()).getRank() !=
+             (batched ? 2 : 1))) {
       epilogue.bias = Value();
       epilogue.absorbed.erase(epilogue.absorbed.begin());
     }

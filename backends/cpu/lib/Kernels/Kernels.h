@@ -103,7 +103,8 @@ mlir::Operation *findKeepAlive(const ImplicitPad &pad, mlir::Operation *reader);
 /// registers instead (see Epilogue.cpp).
 struct Epilogue {
   mlir::Value out;
-  /// 1-D, indexed by dimension 1 of `out`: the accumulators' start.
+  /// The accumulators' start: 1-D, indexed by dimension 1 of `out`, or for
+  /// a grouped conv's 5-D `out` 2-D, indexed by dimensions 1 and 2.
   mlir::Value bias;
   /// All-parallel, identity-mapped generic reading `out` once (input
   /// `kernelInput`) and writing `result`, same shape.
