@@ -79,7 +79,8 @@ Value collapse(OpBuilder &b, Location loc, Value value,
 DenseElementsAttr transposeMatrix(DenseElementsAttr weights) {
   auto type = llvm::cast<RankedTensorType>(weights.getType());
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  auto transposedType = RankedTensorType::get({cols, rows}, type.getElementType());
+  auto transposedType =
+      RankedTensorType::get({cols, rows}, type.getElementType());
   if (weights.isSplat())
     return weights.reshape(transposedType);
   auto values = llvm::to_vector(weights.getValues<float>());
@@ -124,47 +125,44 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
                      inType.getDimSize(rank - 2) == oh &&
                      inType.getDimSize(rank - 1) == ow;
     // Images [1, (G,) C, H, W] as [(G,) C, H*W]; filters [(G,) F, C, KH, KW]
-    // as [(G,) F, C*KH*KW].
+    // as [(G,) F, C*KH*KW]: W x col.
     SmallVector<ReassociationIndices> image =
         grouped ? SmallVector<ReassociationIndices>{{0, 1}, {2}, {3, 4}}
                 : SmallVector<ReassociationIndices>{{0, 1}, {2, 3}};
     SmallVector<ReassociationIndices> window =
         grouped ? SmallVector<ReassociationIndices>{{0}, {1}, {2, 3, 4}}
                 : SmallVector<ReassociationIndices>{{0}, {1, 2, 3}};
-    // On a single pixel (a squeeze-excite's 1x1 convs) the product is W x x,
-    // one column: as x^T x W^T (W transposed at compile time) it is one row
-    // the kernel vectorises along the output channels, not a column of
-    // one-lane dot products.
+    // On a single pixel (a squeeze-excite's 1x1 convs) W x col is one
+    // column: as x^T x W^T (W transposed at compile time) it is one row the
+    // kernel vectorises along the output channels, not a column of one-lane
+    // dot products. Images are then [1, C*H*W].
     DenseElementsAttr constantWeights;
-    if (pointwise && !grouped && oh * ow == 1 &&
-        matchPattern(filter, m_Constant(&constantWeights)) &&
-        constantWeights.getElementType().isF32()) {
-      SmallVector<ReassociationIndices> pixel = {{0}, {1, 2, 3}};
-      Value row = collapse(rewriter, loc, input, pixel);
-      Value acc = collapse(rewriter, loc, init, pixel);
+    bool row = pointwise && !grouped && oh * ow == 1 &&
+               matchPattern(filter, m_Constant(&constantWeights)) &&
+               constantWeights.getElementType().isF32();
+    SmallVector<ReassociationIndices> outView =
+        row ? SmallVector<ReassociationIndices>{{0}, {1, 2, 3}} : image;
+    Value lhs, rhs;
+    if (row) {
       auto matrixType = RankedTensorType::get(
           {wType.getDimSize(0), wType.getDimSize(1)}, wType.getElementType());
-      Value wt = arith::ConstantOp::create(
+      lhs = collapse(rewriter, loc, input, outView);
+      rhs = arith::ConstantOp::create(
           rewriter, loc, transposeMatrix(constantWeights.reshape(matrixType)));
-      auto gemm = linalg::MatmulOp::create(rewriter, loc, TypeRange{acc.getType()},
-                                           ValueRange{row, wt}, ValueRange{acc});
-      gemm->setAttr(lwcc::cpu::kKindAttr, rewriter.getStringAttr("pointwise"));
-      rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, outType,
-                                                         gemm.getResult(0), pixel);
-      return success();
+    } else {
+      lhs = collapse(rewriter, loc, filter, window);
+      rhs = pointwise ? collapse(rewriter, loc, input, image)
+                      : im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
     }
-    Value col = pointwise ? collapse(rewriter, loc, input, image)
-                          : im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
-    Value weights = collapse(rewriter, loc, filter, window);
-    Value acc = collapse(rewriter, loc, init, image);
+    Value acc = collapse(rewriter, loc, init, outView);
     auto gemm = GemmOp::create(rewriter, loc, TypeRange{acc.getType()},
-                               ValueRange{weights, col}, ValueRange{acc});
+                               ValueRange{lhs, rhs}, ValueRange{acc});
     gemm->setAttr(lwcc::cpu::kKindAttr,
                   rewriter.getStringAttr(grouped     ? "grouped-gemm"
                                          : pointwise ? "pointwise"
                                                      : "conv-gemm"));
     rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(
-        op, outType, gemm.getResult(0), image);
+        op, outType, gemm.getResult(0), outView);
     return success();
   }
 };

@@ -124,11 +124,11 @@ struct ElideConcatPass : lwcc::cpu::impl::ElideConcatPassBase<ElideConcatPass> {
     SmallVector<OpOperand *> consumers;
     for (OpOperand &use : chain.back()->getUses())
       consumers.push_back(&use);
-    llvm::stable_sort(chain, [&](tensor::InsertSliceOp a,
-                                 tensor::InsertSliceOp b) {
-      Operation *x = producedAt(a), *y = producedAt(b);
-      return y && (!x || x->isBeforeInBlock(y));
-    });
+    llvm::stable_sort(chain,
+                      [&](tensor::InsertSliceOp a, tensor::InsertSliceOp b) {
+                        Operation *x = producedAt(a), *y = producedAt(b);
+                        return y && (!x || x->isBeforeInBlock(y));
+                      });
     buffer->moveBefore(&entry, entry.begin());
     Value value = buffer.getResult();
     for (tensor::InsertSliceOp insert : chain) {

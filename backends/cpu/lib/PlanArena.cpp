@@ -62,23 +62,6 @@ int64_t assignOffsets(MutableArrayRef<Buffer> buffers) {
   return total;
 }
 
-/// The buffer `value` is (a view of), if it is one of `buffers`.
-Buffer *bufferOf(Value value, MutableArrayRef<Buffer> buffers) {
-  while (Operation *def = value.getDefiningOp()) {
-    if (auto alloc = dyn_cast<memref::AllocOp>(def)) {
-      for (Buffer &buffer : buffers)
-        if (buffer.alloc == alloc)
-          return &buffer;
-      return nullptr;
-    }
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      return nullptr;
-    value = view.getViewSource();
-  }
-  return nullptr;
-}
-
 /// A kernel (an op with a reduction) absorbs the element-wise op that next
 /// uses its output and stores that op's results while still reading its
 /// own inputs (Epilogue.cpp): the inputs stay live until that op, so its
@@ -86,23 +69,40 @@ Buffer *bufferOf(Value value, MutableArrayRef<Buffer> buffers) {
 void keepKernelInputsLive(Block &body,
                           const DenseMap<Operation *, int64_t> &position,
                           MutableArrayRef<Buffer> buffers) {
+  DenseMap<Operation *, Buffer *> byAlloc;
+  for (Buffer &buffer : buffers)
+    byAlloc[buffer.alloc] = &buffer;
+  // The buffer a value is (a view of), if it is one of `buffers`.
+  auto bufferOf = [&](Value value) -> Buffer * {
+    if (!isa<MemRefType>(value.getType()))
+      return nullptr;
+    while (Operation *def = value.getDefiningOp()) {
+      if (Buffer *buffer = byAlloc.lookup(def))
+        return buffer;
+      auto view = dyn_cast<ViewLikeOpInterface>(def);
+      if (!view)
+        return nullptr;
+      value = view.getViewSource();
+    }
+    return nullptr;
+  };
   for (Operation &op : body) {
     auto kernel = dyn_cast<linalg::LinalgOp>(&op);
     if (!kernel || kernel.getNumReductionLoops() == 0 ||
         kernel.getNumDpsInits() != 1)
       continue;
-    Buffer *out = bufferOf(kernel.getDpsInits()[0], buffers);
+    Buffer *out = bufferOf(kernel.getDpsInits()[0]);
     if (!out)
       continue;
     Operation *consumer = op.getNextNode();
     while (consumer && llvm::none_of(consumer->getOperands(), [&](Value v) {
-             return isa<MemRefType>(v.getType()) && bufferOf(v, buffers) == out;
+             return bufferOf(v) == out;
            }))
       consumer = consumer->getNextNode();
     if (!consumer)
       continue;
     for (Value input : kernel.getDpsInputs())
-      if (Buffer *read = bufferOf(input, buffers))
+      if (Buffer *read = bufferOf(input))
         read->end = std::max(read->end, position.lookup(consumer));
   }
 }

@@ -1,16 +1,15 @@
 //===- UntieInits.cpp - one destination per op ----------------------------===//
 //
 // A destination is an empty tensor, an empty tensor filled with a constant
-// by an op that reads nothing else, or a reshape of either. Cloning one per use is free at
-// run time (the fill runs once per use either way, or is absorbed by the
-// kernel writing into it) and spares one-shot bufferisation the copies it
+// by an op that reads nothing else, or a reshape of either. Cloning one per use
+// is free at run time (the fill runs once per use either way, or is absorbed by
+// the kernel writing into it) and spares one-shot bufferisation the copies it
 // makes when several ops write into one shared tensor.
 //
 //===----------------------------------------------------------------------===//
 
+#include "Kernels/Kernels.h"
 #include "lwcc/Backend/CPU/Passes.h"
-
-#include "mlir/IR/Matchers.h"
 
 namespace lwcc::cpu {
 #define GEN_PASS_DEF_UNTIEINITSPASS
@@ -24,17 +23,9 @@ namespace {
 /// Whether `op` fills an empty tensor with a constant and reads nothing else.
 bool isConstantFill(Operation *op) {
   auto linalgOp = llvm::dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || !linalgOp.hasPureTensorSemantics() ||
-      linalgOp.getNumDpsInits() != 1 ||
-      !linalgOp.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>())
-    return false;
-  if (auto fill = llvm::dyn_cast<linalg::FillOp>(op))
-    return matchPattern(fill.getInputs()[0], m_Constant());
-  auto generic = llvm::dyn_cast<linalg::GenericOp>(op);
-  if (!generic || generic.getNumDpsInputs() != 0)
-    return false;
-  Value yielded = generic.getRegion().front().getTerminator()->getOperand(0);
-  return matchPattern(yielded, m_Constant());
+  return linalgOp && linalgOp.hasPureTensorSemantics() &&
+         lwcc::cpu::constantFillValue(op) &&
+         linalgOp.getDpsInits()[0].getDefiningOp<tensor::EmptyOp>();
 }
 
 /// Gives every use of `op`'s result but one a clone of `op` of its own.

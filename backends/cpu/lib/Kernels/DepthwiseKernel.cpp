@@ -378,7 +378,9 @@ private:
     for (const Chunk &chunk : strip) {
       cols.push_back(column(chunk.offset));
       auto type = VectorType::get({chunk.width}, f32);
-      Value start = epilogue.bias ? channelBias : initialValue;
+      // Without a bias the output was filled first (zero; -inf for a max
+      // pool): the accumulators start from that value instead of a load.
+      Value start = epilogue.bias ? channelBias : epilogue.initial;
       accs.push_back(
           start
               ? Value(vector::BroadcastOp::create(b, loc, type, start))
@@ -467,9 +469,6 @@ private:
 
 public:
   Epilogue epilogue;
-  /// The scalar the output was filled with before the kernel (an absorbed
-  /// linalg.fill), if any.
-  Value initialValue;
 
 private:
   /// The current channel's bias (with an absorbed bias broadcast).
@@ -536,22 +535,6 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   if (window->combine != Combine::MultiplyAdd && emitter.epilogue.bias) {
     emitter.epilogue.bias = Value();
     emitter.epilogue.absorbed.erase(emitter.epilogue.absorbed.begin());
-  }
-  // Without a bias the output was filled first (zero; -inf for a max
-  // pool): the accumulators start from that value instead of a load.
-  if (!emitter.epilogue.bias && window->combine != Combine::Copy) {
-    Value root = rootOf(window->output);
-    for (Operation *prev = op->getPrevNode(); prev;
-         prev = prev->getPrevNode()) {
-      if (!touches(prev, root))
-        continue;
-      if (Value value =
-              matchConstantFill(rewriter, prev, window->output, op)) {
-        emitter.initialValue = value;
-        emitter.epilogue.absorbed.push_back(prev);
-      }
-      break;
-    }
   }
   rewriter.setInsertionPoint(op);
   emitter.emit();

@@ -197,20 +197,29 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   Epilogue epilogue;
   epilogue.out = out;
   Value root = rootOf(out);
-  if (!root.getDefiningOp<memref::ViewOp>() &&
-      !root.getDefiningOp<memref::AllocOp>())
-    return epilogue; // a caller's buffer: leave its writes as they are
-  // The bias: the last op before the kernel touching V.
+  // A caller's buffer (a model output): leave its writes as they are, but
+  // for a constant fill, which the kernel's stores cover whole.
+  bool ownBuffer = root.getDefiningOp<memref::ViewOp>() ||
+                   root.getDefiningOp<memref::AllocOp>();
+  // The bias, or a constant fill: the last op before the kernel touching V.
   for (Operation *op = kernel->getPrevNode(); op; op = op->getPrevNode()) {
     if (!touches(op, root))
       continue;
-    if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op))
-      if (Value bias = matchBias(generic, out)) {
-        epilogue.bias = bias;
-        epilogue.absorbed.push_back(op);
-      }
+    if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op);
+        generic && ownBuffer)
+      epilogue.bias = matchBias(generic, out);
+    auto fill = llvm::dyn_cast_if_present<FloatAttr>(constantFillValue(op));
+    if (!epilogue.bias && fill && fill.getType().isF32() &&
+        llvm::cast<linalg::LinalgOp>(op).getDpsInits()[0] == out) {
+      OpBuilder b(kernel);
+      epilogue.initial = arith::ConstantOp::create(b, op->getLoc(), fill);
+    }
+    if (epilogue.bias || epilogue.initial)
+      epilogue.absorbed.push_back(op);
     break;
   }
+  if (!ownBuffer)
+    return epilogue;
   // The consumer: the first op after the kernel touching V.
   Operation *consumer = nullptr;
   for (Operation *op = kernel->getNextNode(); op && !consumer;
@@ -273,30 +282,26 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   return epilogue;
 }
 
-Value matchConstantFill(OpBuilder &b, Operation *op, Value out,
-                        Operation *kernel) {
-  Attribute value;
+TypedAttr constantFillValue(Operation *op) {
+  auto linalgOp = llvm::dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInits() != 1)
+    return TypedAttr();
+  Value written;
   if (auto fill = llvm::dyn_cast<linalg::FillOp>(op)) {
-    if (fill.getOutputs()[0] != out ||
-        !matchPattern(fill.getInputs()[0], m_Constant(&value)))
-      return Value();
-  } else if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op)) {
-    if (generic.getNumDpsInputs() != 0 || generic.getNumDpsInits() != 1 ||
-        generic.getDpsInits()[0] != out || !isIdentityGeneric(generic))
-      return Value();
-    Value yielded =
-        generic.getRegion().front().getTerminator()->getOperand(0);
-    if (!matchPattern(yielded, m_Constant(&value)))
-      return Value();
+    written = fill.getInputs()[0];
   } else {
-    return Value();
+    if (!llvm::isa<linalg::GenericOp, linalg::MapOp>(op) ||
+        linalgOp.getNumDpsInputs() != 0 ||
+        linalgOp.getNumLoops() != linalgOp.getNumParallelLoops() ||
+        !linalgOp.getMatchingIndexingMap(linalgOp.getDpsInitOperand(0))
+             .isPermutation())
+      return TypedAttr();
+    written = op->getRegion(0).front().getTerminator()->getOperand(0);
   }
-  auto number = llvm::dyn_cast<FloatAttr>(value);
-  if (!number || !number.getType().isF32())
-    return Value();
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPoint(kernel);
-  return arith::ConstantOp::create(b, op->getLoc(), number);
+  TypedAttr value;
+  if (!matchPattern(written, m_Constant(&value)))
+    return TypedAttr();
+  return value;
 }
 
 Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue,

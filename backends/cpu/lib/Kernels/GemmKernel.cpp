@@ -355,16 +355,17 @@ private:
         SmallVector<Value, 2> channel = {rowIdx[i]};
         if (batched)
           channel.insert(channel.begin(), batch);
-        Value bias = initialValue ? initialValue
-                                  : memref::LoadOp::create(
-                                        b, loc, epilogue.bias, channel);
+        Value bias =
+            epilogue.initial
+                ? epilogue.initial
+                : memref::LoadOp::create(b, loc, epilogue.bias, channel);
         for (int64_t j = 0; j < cols; ++j)
           accs.push_back(vector::BroadcastOp::create(b, loc, types[j], bias));
       }
       return accs;
     };
     SmallVector<Value> accs;
-    if (!epilogue.bias && !initialValue) {
+    if (!epilogue.bias && !epilogue.initial) {
       accs = loadC();
     } else if (!range.first) {
       accs = fromBias();
@@ -439,8 +440,6 @@ public:
     epilogueInputs.assign(inputs.begin(), inputs.end());
     epilogueResult = result;
   }
-  /// C starts as this splat (a constant fill the kernel absorbs).
-  Value initialValue;
 
 private:
   OpBuilder &b;
@@ -506,21 +505,6 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
              (batched ? 2 : 1))) {
       epilogue.bias = Value();
       epilogue.absorbed.erase(epilogue.absorbed.begin());
-    }
-    // Without a bias C may have been filled with a constant (a zero bias
-    // folded away): the accumulators start from it instead of a load.
-    if (!epilogue.bias) {
-      Value root = rootOf(out);
-      for (Operation *prev = op->getPrevNode(); prev;
-           prev = prev->getPrevNode()) {
-        if (!touches(prev, root))
-          continue;
-        if (Value value = matchConstantFill(rewriter, prev, out, op)) {
-          emitter.initialValue = value;
-          epilogue.absorbed.push_back(prev);
-        }
-        break;
-      }
     }
     rewriter.setInsertionPoint(op);
     auto asMatrix = [&](Value value) -> Value {

@@ -15,7 +15,6 @@
 #include "Kernels.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 
@@ -24,30 +23,15 @@ using namespace mlir;
 namespace lwcc::cpu {
 namespace {
 
-bool isConstant(Value value, double expected) {
-  FloatAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
-    return false;
-  APFloat actual = attr.getValue();
-  if (std::isinf(expected))
-    return actual.isInfinity() && actual.isNegative() == (expected < 0);
-  return actual.convertToDouble() == expected;
-}
-
-/// A linalg.fill or an input-less linalg.map writing `value` to all of P.
+/// Whether `op` fills all of P with `value`.
 bool isFill(Operation *op, Value padded, double value) {
-  if (auto fill = llvm::dyn_cast<linalg::FillOp>(op))
-    return fill.getOutputs()[0] == padded &&
-           isConstant(fill.getInputs()[0], value);
-  if (auto map = llvm::dyn_cast<linalg::MapOp>(op)) {
-    if (!map.getInputs().empty() || map.getInit() != padded)
-      return false;
-    Block &body = map.getMapper().front();
-    auto yield = llvm::dyn_cast<linalg::YieldOp>(body.getTerminator());
-    return yield && body.getOperations().size() == 1 &&
-           isConstant(yield.getOperand(0), value);
-  }
-  return false;
+  auto fill = llvm::dyn_cast_if_present<FloatAttr>(constantFillValue(op));
+  if (!fill || llvm::cast<linalg::LinalgOp>(op).getDpsInits()[0] != padded)
+    return false;
+  APFloat actual = fill.getValue();
+  if (std::isinf(value))
+    return actual.isInfinity() && actual.isNegative() == (value < 0);
+  return actual.convertToDouble() == value;
 }
 
 } // namespace

@@ -106,6 +106,9 @@ struct Epilogue {
   /// The accumulators' start: 1-D, indexed by dimension 1 of `out`, or for
   /// a grouped conv's 5-D `out` 2-D, indexed by dimensions 1 and 2.
   mlir::Value bias;
+  /// Without a bias: the scalar a constant fill wrote to all of `out` (a
+  /// zero bias, a pool's pad value), created before the kernel.
+  mlir::Value initial;
   /// All-parallel, identity-mapped generic reading `out` once (input
   /// `kernelInput`) and writing `result`, same shape.
   mlir::linalg::GenericOp consumer;
@@ -115,14 +118,13 @@ struct Epilogue {
   llvm::SmallVector<mlir::Operation *> absorbed;
 };
 
-/// The value a constant fill of `out` writes (a linalg.fill, or a generic
-/// without inputs yielding a constant), if `op` is one; created before
-/// `kernel` so the kernel can start its accumulators from it.
-mlir::Value matchConstantFill(mlir::OpBuilder &b, mlir::Operation *op,
-                              mlir::Value out, mlir::Operation *kernel);
+/// The constant `op` writes to every element of its only init, if it is a
+/// constant fill: a linalg.fill, or an input-less all-parallel generic or
+/// map yielding a constant. On tensors and on buffers alike.
+mlir::TypedAttr constantFillValue(mlir::Operation *op);
 
-/// What of the bias broadcast before `kernel` and the element-wise consumer
-/// after it, both on `out`, the kernel can absorb; `kernelInputs` are the
+/// What of the bias broadcast (or constant fill) before `kernel` and the
+/// element-wise consumer after it, both on `out`, the kernel can absorb; `kernelInputs` are the
 /// buffers the kernel reads (the consumer's result must not be one).
 Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
                        mlir::ValueRange kernelInputs);
