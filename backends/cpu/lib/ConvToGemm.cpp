@@ -150,9 +150,9 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
       rhs = arith::ConstantOp::create(
           rewriter, loc, transposeMatrix(constantWeights.reshape(matrixType)));
     } else {
-      lhs = collapse(rewriter, loc, filter, window);
       rhs = pointwise ? collapse(rewriter, loc, input, image)
                       : im2col(rewriter, loc, input, kh, kw, oh, ow, s, d);
+      lhs = collapse(rewriter, loc, filter, window);
     }
     Value acc = collapse(rewriter, loc, init, outView);
     auto gemm = GemmOp::create(rewriter, loc, TypeRange{acc.getType()},
