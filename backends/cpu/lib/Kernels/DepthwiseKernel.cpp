@@ -293,7 +293,10 @@ private:
       return vector::FMAOp::create(b, loc, in, weight, acc);
     }
     case Combine::Max:
-      return arith::MaximumFOp::create(b, loc, acc, in);
+      // The sign of a zero maximum is not worth its cost (a sign test and
+      // a blend per tap on x86); NaNs still propagate.
+      return arith::MaximumFOp::create(b, loc, acc, in,
+                                       arith::FastMathFlags::nsz);
     case Combine::Add:
       return arith::AddFOp::create(b, loc, acc, in);
     case Combine::Copy:
