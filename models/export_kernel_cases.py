@@ -40,6 +40,11 @@ CASES = {
     # a 5x5 window wider than half the 7-wide rows: every segment of a row
     # has taps outside it on both sides.
     "k_dw5_s1_narrow": ([1, 8, 7, 7], 8, 5, 1, [2, 2, 2, 2], 1, 8),
+    # image products (no im2col): a 7x7 stride-2 stem on the image's 2x2
+    # phases (23 of every 26 columns kept, 10 rows: a ragged block), and a
+    # dilated 3x3 (taps shifted by 2 rows and 2 columns).
+    "k_image_stem": ([1, 3, 45, 45], 10, 7, 2, [3, 3, 3, 3], 1, 1),
+    "k_image_dilated": ([1, 6, 30, 30], 7, 3, 1, [2, 2, 2, 2], 2, 1),
 }
 
 
@@ -147,6 +152,11 @@ CHAINS = {
     # batched kernel absorbs, as in RegNet and ResNeXt.
     "k_chain_grouped": ([1, 16, 10, 10], [(16, 3, 1, 4, "relu"), (24, 1, 1, 1, "relu")],
                         False),
+    # image products whose kernels store the kept columns packed: bias,
+    # residual add (read the same way) and relu absorbed, K = 144 in two
+    # blocks.
+    "k_image_residual": ([1, 16, 28, 28], [(16, 3, 1, 1, "relu"), (16, 3, 1, 1, "relu")],
+                         True),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),
@@ -170,12 +180,14 @@ def concats(name):
     """Concats whose inputs the kernels write in place (lwcc-cpu-elide-concat)
     next to ones they must copy."""
     nodes, inits, c = [], [], 12
-    shape = [1, c, 11, 11]
+    size = 28 if name.endswith("28") else 11
+    shape = [1, c, size, size]
     outputs = []
-    if name == "k_concat_fire":
+    if name.startswith("k_concat_fire"):
         # squeezenet's fire module twice (zero biases, as torchvision
         # initialises them): the first concat feeds the second fire module,
-        # the second is the model's output.
+        # the second is the model's output. At 28x28 the 3x3 convs are
+        # image products storing packed kept columns into the concat.
         value = "x"
         for i, cin in enumerate([c, 16]):
             s = conv_node(nodes, inits, f"f{i}_squeeze", value, cin, 6, 1, zero_bias=True)
@@ -183,7 +195,7 @@ def concats(name):
             e3 = conv_node(nodes, inits, f"f{i}_e3", s, 6, 8, 3, zero_bias=True)
             value = f"f{i}_cat"
             nodes.append(helper.make_node("Concat", [e1, e3], [value], axis=1, name=value))
-        outputs.append((value, [1, 16, 11, 11]))
+        outputs.append((value, [1, 16, size, size]))
     else:
         # along channels: an activation (written in place) next to the graph
         # input, a max pool (not element-wise) and a conv without activation;
@@ -207,7 +219,7 @@ def concats(name):
     return m
 
 
-CONCATS = ["k_concat_fire", "k_concat_mixed"]
+CONCATS = ["k_concat_fire", "k_concat_fire28", "k_concat_mixed"]
 
 
 def squeeze_excite():

@@ -45,6 +45,8 @@ struct CompileOptions {
   bool passStatistics = false;
   /// Run batch-1 convolutions as GEMMs on the CPU.
   bool convToGemm = true;
+  /// ... without an im2col where the image can serve as the column matrix.
+  bool imageGemm = true;
   /// Let a concat's inputs be written straight into its buffer on the CPU.
   bool elideConcat = true;
   /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.

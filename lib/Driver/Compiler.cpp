@@ -120,6 +120,7 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.vectorBits = registers->bits;
   pipeline.vectorRegisters = registers->count;
   pipeline.convToGemm = options.convToGemm;
+  pipeline.imageGemm = options.imageGemm;
   pipeline.elideConcat = options.elideConcat;
   pipeline.vectorKernels = options.vectorKernels;
   pipeline.parallel = options.parallel;

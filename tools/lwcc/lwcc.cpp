@@ -78,6 +78,10 @@ static cl::opt<bool> timePasses("time-compile",
 static cl::opt<bool> noConvToGemm("no-conv-to-gemm",
                                   cl::desc("Keep convolutions as direct loops (no im2col + GEMM)"),
                                   cl::cat(lwccCategory));
+static cl::opt<bool> noImageGemm(
+    "no-image-gemm",
+    cl::desc("Give every k x k convolution's GEMM an im2col copy, never the image itself"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> noElideConcat("no-elide-concat",
                                    cl::desc("Copy each concat input into the concat's buffer instead of writing it there"),
                                    cl::cat(lwccCategory));
@@ -130,6 +134,7 @@ int main(int argc, char **argv) {
   options.passStatistics = passStatistics;
   options.timePasses = timePasses;
   options.convToGemm = !noConvToGemm;
+  options.imageGemm = !noImageGemm;
   options.elideConcat = !noElideConcat;
   options.vectorKernels = !noVectorKernels;
   options.parallel = !noParallel;

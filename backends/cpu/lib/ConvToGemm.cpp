@@ -14,6 +14,7 @@
 #include "lwcc/Backend/CPU/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -26,6 +27,16 @@ namespace lwcc::cpu {
 using namespace mlir;
 
 namespace {
+
+int64_t ceilDivision(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// An image product computes at most one dropped column per this many
+/// output columns (14x14 outputs: 2 of 16 still beat the im2col; 7x7
+/// ones, 2 of 9, do not).
+constexpr int64_t kMaxDroppedColumns = 7;
+/// A strided conv runs as an image product only with at least this many
+/// taps per phase.
+constexpr int64_t kMinStridedTaps = 4;
 
 /// What an op computes, for profiles (lwcc-cpu-profile).
 
@@ -167,6 +178,208 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
   }
 };
 
+/// `source` padded by `low` and `high` elements per dimension with `value`.
+Value padWith(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
+  auto type = llvm::cast<RankedTensorType>(source.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [i, size] : llvm::enumerate(shape))
+    size += low[i] + high[i];
+  MLIRContext *ctx = b.getContext();
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), source,
+      getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
+      value);
+}
+
+Value zeroOf(OpBuilder &b, Location loc, Value tensor) {
+  Type element =
+      llvm::cast<RankedTensorType>(tensor.getType()).getElementType();
+  return arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+}
+
+/// `input` [1, C, H, W] with `rows` more rows at the bottom and `cols`
+/// more columns on the right: the pad it comes from grown (same padding
+/// value), or a new zero pad.
+Value extendImage(OpBuilder &b, Location loc, Value input, int64_t rows,
+                  int64_t cols) {
+  if (rows == 0 && cols == 0)
+    return input;
+  auto pad = input.getDefiningOp<tensor::PadOp>();
+  if (pad && pad.getConstantPaddingValue() && pad.getLow().empty() &&
+      pad.getHigh().empty()) {
+    SmallVector<int64_t> high(pad.getStaticHigh());
+    high[2] += rows;
+    high[3] += cols;
+    return padWith(b, loc, pad.getSource(), pad.getStaticLow(), high,
+                   pad.getConstantPaddingValue());
+  }
+  return padWith(b, loc, input, {0, 0, 0, 0}, {0, 0, rows, cols},
+                 zeroOf(b, loc, input));
+}
+
+/// The sy x sx phases of `image` [1, C, H, W] (H and W multiples of the
+/// strides) that taps read, the first `py` x `px`: [py, px, C, hq, wq].
+Value phases(OpBuilder &b, Location loc, Value image, int64_t py, int64_t px,
+             ArrayRef<int64_t> strides, int64_t hq, int64_t wq) {
+  MLIRContext *ctx = b.getContext();
+  auto type = llvm::cast<RankedTensorType>(image.getType());
+  auto dim = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(5, 0,
+                     {getAffineConstantExpr(0, ctx), dim(2),
+                      dim(3) * strides[0] + dim(0),
+                      dim(4) * strides[1] + dim(1)},
+                     ctx),
+      AffineMap::getMultiDimIdentityMap(5, ctx)};
+  Value empty = tensor::EmptyOp::create(
+      b, loc, {py, px, type.getDimSize(1), hq, wq}, type.getElementType());
+  auto copy = linalg::GenericOp::create(
+      b, loc, TypeRange{empty.getType()}, ValueRange{image}, ValueRange{empty},
+      maps, SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+      [](OpBuilder &nb, Location nl, ValueRange args) {
+        linalg::YieldOp::create(nb, nl, args[0]);
+      });
+  copy->setAttr(lwcc::cpu::kKindAttr, b.getStringAttr("phases"));
+  return copy.getResult(0);
+}
+
+/// The accumulator `init` ([1, F, OH, OW]) would start from, on a wider
+/// [1, F, OH, width] tensor: a fill or a broadcast that does not depend on
+/// the pixel is recomputed on the wider shape, anything else padded.
+Value widenInit(OpBuilder &b, Location loc, Value init, int64_t width) {
+  auto type = llvm::cast<RankedTensorType>(init.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  int64_t extra = width - shape[3];
+  shape[3] = width;
+  auto wideType = RankedTensorType::get(shape, type.getElementType());
+  Operation *def = init.getDefiningOp();
+  auto generic = llvm::dyn_cast_or_null<linalg::GenericOp>(def);
+  auto fill = llvm::dyn_cast_or_null<linalg::FillOp>(def);
+  bool pixelFree =
+      generic && generic.getNumDpsInits() == 1 &&
+      generic.getNumParallelLoops() == generic.getNumLoops() &&
+      generic.getIndexingMapsArray().back().isIdentity() &&
+      llvm::all_of(generic.getDpsInputOperands(),
+                   [&](OpOperand *input) {
+                     AffineMap map = generic.getMatchingIndexingMap(input);
+                     return !map.isFunctionOfDim(2) && !map.isFunctionOfDim(3);
+                   }) &&
+      !llvm::any_of(generic.getRegion().front(), [](Operation &op) {
+        return llvm::isa<linalg::IndexOp>(op);
+      });
+  if (fill || pixelFree) {
+    Value empty = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+    IRMapping mapping;
+    mapping.map(llvm::cast<linalg::LinalgOp>(def).getDpsInits()[0], empty);
+    Operation *clone = b.clone(*def, mapping);
+    clone->getResult(0).setType(wideType);
+    return clone->getResult(0);
+  }
+  return padWith(b, loc, init, {0, 0, 0, 0}, {0, 0, 0, extra},
+                 zeroOf(b, loc, init));
+}
+
+/// A convolution without an im2col. Stride 1 first: on its padded input
+/// [1, C, Hp, Wp], output pixel (y, x) is column n = y * Wp + x of a
+/// product over the image flattened to [C, Hp*Wp], where tap (ky, kx) of
+/// channel c is row c shifted by ky*Wp + kx. Every row of the column matrix
+/// is a run of the image itself, so the GEMM kernel packs its tiles
+/// straight from it; the Wp - OW columns past each output row are computed
+/// and dropped (the result is a slice of a [1, F, OH, Wp] product). A
+/// stride (sy, sx) first splits the image into its sy x sx phases
+/// Q[py, px, c, i, j] = P[c, i*sy + py, j*sx + px]; tap (ky, kx) then reads
+/// phase (ky mod sy, kx mod sx) shifted by (ky / sy, kx / sx), a stride-1
+/// product again, and the phase copy is the input's size where an im2col
+/// is KH*KW/(sy*sx) times it. The image gets rows at the bottom (and the
+/// phases columns on the right) so every shifted read stays inside it.
+/// Not for small images, where the dropped columns would cost more than
+/// the im2col.
+struct ConvAsImageGemm : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isBatchOneFloat(op))
+      return rewriter.notifyMatchFailure(
+          op, "not a static batch-1 float convolution");
+    SmallVector<int64_t, 2> s = values(op.getStrides()),
+                            d = values(op.getDilations());
+    Location loc = op.getLoc();
+    Value input = op.getInputs()[0], filter = op.getInputs()[1],
+          init = op.getOutputs()[0];
+    auto inType = llvm::cast<RankedTensorType>(input.getType());
+    auto wType = llvm::cast<RankedTensorType>(filter.getType());
+    auto outType = llvm::cast<RankedTensorType>(init.getType());
+    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    int64_t channels = inType.getDimSize(1), hp = inType.getDimSize(2),
+            wp = inType.getDimSize(3);
+    int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
+    bool strided = s[0] != 1 || s[1] != 1;
+    if (!strided && kh * kw == 1)
+      return rewriter.notifyMatchFailure(op, "a pointwise convolution");
+    if (strided && (d[0] != 1 || d[1] != 1))
+      return rewriter.notifyMatchFailure(op, "strided and dilated");
+    // The phase copy and the dropped columns only pay for themselves where
+    // the im2col would be several times the input (7x7 stride 2: 12x; a
+    // 3x3 stride-2 conv, 2.25x, measured as fast either way).
+    if (strided && kh * kw < kMinStridedTaps * s[0] * s[1])
+      return rewriter.notifyMatchFailure(op, "im2col small enough");
+    // The phases' (or the image's) width, and the rows the last column's
+    // taps reach.
+    int64_t wq = ceilDivision(wp, s[1]);
+    if ((wq - ow) * kMaxDroppedColumns > ow)
+      return rewriter.notifyMatchFailure(op, "too many dropped columns");
+    int64_t columns = oh * wq;
+    int64_t reach =
+        columns - 1 + (kh - 1) / s[0] * d[0] * wq + (kw - 1) / s[1] * d[1];
+    int64_t hq = std::max(ceilDivision(reach + 1, wq), ceilDivision(hp, s[0]));
+    Value image =
+        extendImage(rewriter, loc, input, hq * s[0] - hp, wq * s[1] - wp);
+    MLIRContext *ctx = rewriter.getContext();
+    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+               c = getAffineDimExpr(2, ctx), ky = getAffineDimExpr(3, ctx),
+               kx = getAffineDimExpr(4, ctx);
+    AffineExpr row = c, col = n + ky * (d[0] * wq) + kx * d[1];
+    if (strided) {
+      int64_t py = std::min(s[0], kh), px = std::min(s[1], kw);
+      image = phases(rewriter, loc, image, py, px, s, hq, wq);
+      row = (ky % s[0] * px + kx % s[1]) * channels + c;
+      col = n + ky.floorDiv(s[0]) * wq + kx.floorDiv(s[1]);
+      image = collapse(rewriter, loc, image, {{0, 1, 2}, {3, 4}});
+    } else {
+      image = collapse(rewriter, loc, image, {{0, 1}, {2, 3}});
+    }
+    Value wide = widenInit(rewriter, loc, init, wq);
+    Value acc = collapse(rewriter, loc, wide, {{0, 1}, {2, 3}});
+    SmallVector<AffineMap> maps = {AffineMap::get(5, 0, {m, c, ky, kx}, ctx),
+                                   AffineMap::get(5, 0, {row, col}, ctx),
+                                   AffineMap::get(5, 0, {m, n}, ctx)};
+    SmallVector<utils::IteratorType> iterators = {
+        utils::IteratorType::parallel, utils::IteratorType::parallel,
+        utils::IteratorType::reduction, utils::IteratorType::reduction,
+        utils::IteratorType::reduction};
+    auto gemm = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{acc.getType()}, ValueRange{filter, image},
+        ValueRange{acc}, maps, iterators,
+        [](OpBuilder &nb, Location nl, ValueRange args) {
+          Value product = arith::MulFOp::create(nb, nl, args[0], args[1]);
+          linalg::YieldOp::create(
+              nb, nl,
+              ValueRange{arith::AddFOp::create(nb, nl, args[2], product)});
+        });
+    gemm->setAttr(lwcc::cpu::kKindAttr, rewriter.getStringAttr("conv-gemm"));
+    Value expanded = tensor::ExpandShapeOp::create(
+        rewriter, loc, llvm::cast<RankedTensorType>(wide.getType()),
+        gemm.getResult(0), SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+    SmallVector<int64_t> zeros(4, 0), ones(4, 1);
+    rewriter.replaceOpWithNewOp<tensor::ExtractSliceOp>(
+        op, outType, expanded, getAsIndexOpFoldResult(ctx, zeros),
+        getAsIndexOpFoldResult(ctx, outType.getShape()),
+        getAsIndexOpFoldResult(ctx, ones));
+    return success();
+  }
+};
+
 /// A dense layer y[n, o] += x[n, k] * w[o, k] with constant weights: the
 /// weights transposed at compile time make it x x w^T, a GEMM whose rows of
 /// B are contiguous.
@@ -213,8 +426,11 @@ struct DenseToMatmul : OpRewritePattern<linalg::GenericOp> {
 };
 
 struct ConvToGemmPass : lwcc::cpu::impl::ConvToGemmPassBase<ConvToGemmPass> {
+  using ConvToGemmPassBase::ConvToGemmPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    if (imageProducts)
+      patterns.add<ConvAsImageGemm>(&getContext(), /*benefit=*/2);
     patterns.add<ConvAsGemm<linalg::Conv2DNchwFchwOp, linalg::MatmulOp>,
                  ConvAsGemm<linalg::Conv2DNgchwGfchwOp, linalg::BatchMatmulOp>,
                  DenseToMatmul>(&getContext());

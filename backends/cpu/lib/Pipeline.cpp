@@ -26,7 +26,7 @@ void buildCPUToLinalgPipeline(OpPassManager &pm,
   fpm.addPass(lwcc::createConvertLWNNToLinalgPass());
   fpm.addPass(createCanonicalizerPass());
   if (options.convToGemm)
-    fpm.addPass(createConvToGemmPass());
+    fpm.addPass(createConvToGemmPass({options.imageGemm}));
   if (options.fuseElementwise)
     fpm.addPass(createFuseElementwisePass());
   fpm.addPass(createCSEPass());

@@ -82,6 +82,16 @@ Description describe(Operation *op) {
       d.kind = "gemm";
     return d;
   }
+  if (d.kind == "conv-gemm" && llvm::isa<linalg::GenericOp>(op)) {
+    // An image product (lwcc-cpu-conv-to-gemm): C [F, OH*W] from filters
+    // [F, C, KH, KW]; its work includes the columns it drops.
+    ArrayRef<int64_t> f = shapeOf(linalgOp.getDpsInputs()[0]);
+    if (!out.empty() && f.size() == 4) {
+      d.flops = 2 * product(out) * product(f.drop_front());
+      d.what += " " + dims(out) + "x" + std::to_string(product(f.drop_front()));
+    }
+    return d;
+  }
   if (llvm::isa<linalg::DepthwiseConv2DNchwChwOp>(op)) {
     ArrayRef<int64_t> f = shapeOf(linalgOp.getDpsInputs()[1]);
     if (!out.empty() && f.size() == 3)

@@ -1,4 +1,5 @@
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-conv-to-gemm))' -split-input-file | FileCheck %s
+// RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-conv-to-gemm{image-products=false}))' -split-input-file | FileCheck %s --check-prefix=IM2COL
 
 // A strided 3x3 convolution gathers its windows (im2col: stride in the map)
 // and multiplies the filter viewed as [O, C*KH*KW] into the output viewed as
@@ -84,4 +85,76 @@ func.func @one_pixel(%x: tensor<1x2x1x1xf32>, %acc: tensor<1x3x1x1xf32>, %w: ten
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %cw : tensor<1x2x1x1xf32>, tensor<3x2x1x1xf32>) outs(%acc : tensor<1x3x1x1xf32>) -> tensor<1x3x1x1xf32>
   %1 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x2x1x1xf32>, tensor<3x2x1x1xf32>) outs(%acc : tensor<1x3x1x1xf32>) -> tensor<1x3x1x1xf32>
   return %0, %1 : tensor<1x3x1x1xf32>, tensor<1x3x1x1xf32>
+}
+
+// -----
+
+// A 3x3 stride-1 conv on 14x14 outputs reads its column matrix from the
+// image: the pad grows a row at the bottom (the last output row's taps
+// reach past it by two elements), the image is [C, 17*16], tap (ky, kx) of
+// channel c is row c shifted by ky*16 + kx, the bias broadcast is redone
+// on the [1, 4, 14, 16] product and the conv's result is its first 14
+// columns. Without image products, the im2col.
+// CHECK-DAG: #[[SHIFT:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (d2, d1 + d3 * 16 + d4)>
+// CHECK-LABEL: func @image
+// CHECK: %[[PAD:.+]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 2, 1]
+// CHECK: %[[IMG:.+]] = tensor.collapse_shape %[[PAD]] {{\[}}[0, 1], [2, 3]] : tensor<1x2x17x16xf32> into tensor<2x272xf32>
+// CHECK: %[[BIAS:.+]] = linalg.generic {{.*}} ins(%arg2 : tensor<4xf32>) outs(%{{.+}} : tensor<1x4x14x16xf32>)
+// CHECK: %[[ACC:.+]] = tensor.collapse_shape %[[BIAS]] {{\[}}[0, 1], [2, 3]] : tensor<1x4x14x16xf32> into tensor<4x224xf32>
+// CHECK: %[[P:.+]] = linalg.generic {indexing_maps = [#{{.+}}, #[[SHIFT]], #{{.+}}], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%arg1, %[[IMG]] : tensor<4x2x3x3xf32>, tensor<2x272xf32>) outs(%[[ACC]] : tensor<4x224xf32>) attrs = {lwcc.kind = "conv-gemm"}
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[WIDE:.+]] = tensor.expand_shape %[[P]] {{\[}}[0, 1], [2, 3]] output_shape [1, 4, 14, 16]
+// CHECK: tensor.extract_slice %[[WIDE]][0, 0, 0, 0] [1, 4, 14, 14] [1, 1, 1, 1]
+// IM2COL-LABEL: func @image
+// IM2COL: lwcc.kind = "im2col"
+// IM2COL: linalg.matmul {lwcc.kind = "conv-gemm"}
+#bias = affine_map<(n, c, h, w) -> (c)>
+#id = affine_map<(n, c, h, w) -> (n, c, h, w)>
+func.func @image(%x: tensor<1x2x14x14xf32>, %w: tensor<4x2x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x14x14xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x2x14x14xf32> to tensor<1x2x16x16xf32>
+  %e = tensor.empty() : tensor<1x4x14x14xf32>
+  %acc = linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : tensor<4xf32>) outs(%e : tensor<1x4x14x14xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x14x14xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : tensor<1x2x16x16xf32>, tensor<4x2x3x3xf32>) outs(%acc : tensor<1x4x14x14xf32>) -> tensor<1x4x14x14xf32>
+  return %0 : tensor<1x4x14x14xf32>
+}
+
+// -----
+
+// A 7x7 stride-2 conv (a stem) runs on its image's 2x2 phases: rows grown
+// so every phase has 36 rows of 35, the phases [2, 2, C, 36, 35] copied
+// once, tap (ky, kx) reading phase (ky mod 2, kx mod 2) shifted by
+// (ky / 2) * 35 + kx / 2. The accumulator is a function argument: padded
+// to the product's width.
+// CHECK-DAG: #[[PHASE:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (0, d2, d3 * 2 + d0, d4 * 2 + d1)>
+// CHECK-DAG: #[[TAP:.+]] = affine_map<(d0, d1, d2, d3, d4) -> (((d3 mod 2) * 2 + d4 mod 2) * 3 + d2, d1 + (d3 floordiv 2) * 35 + d4 floordiv 2)>
+// CHECK-LABEL: func @phases
+// CHECK: %[[GROWN:.+]] = tensor.pad %arg0 low[0, 0, 0, 0] high[0, 0, 2, 0]
+// CHECK: %[[Q:.+]] = linalg.generic {indexing_maps = [#[[PHASE]], #{{.+}}], {{.*}} ins(%[[GROWN]] : tensor<1x3x72x70xf32>) outs(%{{.+}} : tensor<2x2x3x36x35xf32>) attrs = {lwcc.kind = "phases"}
+// CHECK: %[[IMG:.+]] = tensor.collapse_shape %[[Q]] {{\[}}[0, 1, 2], [3, 4]] : tensor<2x2x3x36x35xf32> into tensor<12x1260xf32>
+// CHECK: %[[WIDE:.+]] = tensor.pad %arg2 low[0, 0, 0, 0] high[0, 0, 0, 3]
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[TAP]], #{{.+}}], {{.*}} ins(%arg1, %[[IMG]] : tensor<8x3x7x7xf32>, tensor<12x1260xf32>) outs(%{{.+}} : tensor<8x1120xf32>)
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0] [1, 8, 32, 32] [1, 1, 1, 1]
+func.func @phases(%x: tensor<1x3x70x70xf32>, %w: tensor<8x3x7x7xf32>, %acc: tensor<1x8x32x32xf32>) -> tensor<1x8x32x32xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x3x70x70xf32>, tensor<8x3x7x7xf32>) outs(%acc : tensor<1x8x32x32xf32>) -> tensor<1x8x32x32xf32>
+  return %0 : tensor<1x8x32x32xf32>
+}
+
+// -----
+
+// Small images keep the im2col: a 7x7 output would compute 9 columns per
+// row for 7.
+// CHECK-LABEL: func @small_image
+// CHECK: lwcc.kind = "im2col"
+// CHECK: linalg.matmul
+func.func @small_image(%x: tensor<1x4x9x9xf32>, %w: tensor<4x4x3x3xf32>, %acc: tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x4x9x9xf32>, tensor<4x4x3x3xf32>) outs(%acc : tensor<1x4x7x7xf32>) -> tensor<1x4x7x7xf32>
+  return %0 : tensor<1x4x7x7xf32>
 }

@@ -401,3 +401,52 @@ func.func @grouped_epilogue(%a: memref<2x6x4xf32>, %b: memref<2x4x16xf32>,
   memref.copy %res, %r : memref<1x2x6x4x4xf32> to memref<1x2x6x4x4xf32>
   return
 }
+
+// -----
+
+// An image product (lwcc-cpu-conv-to-gemm): B's rows are shifted runs of
+// the image, so the kernel always packs, each row of a tile read from
+// image row kk / 9 at (kk mod 9) / 3 * 16 + kk mod 3. C is [4, 14x16] but
+// the activation reads its first 14 columns per output row: the absorbed
+// activation stores each vector's kept lanes packed into the [4, 14x14]
+// result (a compressing store; the mask drops columns 14 and 15 of every
+// row), and the bias broadcast and the activation go.
+// AVX512-LABEL: func @image_product
+// AVX512: %[[RESULT:.+]] = memref.collapse_shape %{{.+}} {{\[\[}}0, 1], [2, 3]] : memref<1x4x14x14xf32> into memref<4x196xf32>
+// AVX512: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<18x64xf32>
+// AVX512: arith.divui %{{.+}}, %c9 : index
+// AVX512: affine.apply
+// AVX512: vector.load %arg1[%{{.+}}, %{{.+}}] : memref<2x272xf32>, vector<16xf32>
+// AVX512: vector.store %{{.+}}, %[[TILE]][
+// AVX512: vector.load %[[TILE]]
+// AVX512: vector.fma
+// AVX512: arith.remui %{{.+}}, %{{.+}} : vector<16xi32>
+// AVX512: arith.cmpi ult
+// AVX512: arith.maximumf
+// AVX512: vector.compressstore %[[RESULT]][
+// AVX512-NOT: linalg.generic
+// AVX512: return
+func.func @image_product(%w: memref<4x2x3x3xf32>, %img: memref<2x272xf32>, %bias: memref<4xf32>, %r: memref<1x4x14x14xf32>) {
+  %out = memref.alloc() : memref<1x4x14x16xf32>
+  %res = memref.alloc() : memref<1x4x14x14xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : memref<4xf32>) outs(%out : memref<1x4x14x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  %c = memref.collapse_shape %out [[0, 1], [2, 3]] : memref<1x4x14x16xf32> into memref<4x224xf32>
+  linalg.generic {indexing_maps = [affine_map<(m, n, c, ky, kx) -> (m, c, ky, kx)>, affine_map<(m, n, c, ky, kx) -> (c, n + ky * 16 + kx)>, affine_map<(m, n, c, ky, kx) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%w, %img : memref<4x2x3x3xf32>, memref<2x272xf32>) outs(%c : memref<4x224xf32>) attrs = {lwcc.kind = "conv-gemm"} {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %o, %p : f32
+    linalg.yield %s : f32
+  }
+  %kept = memref.subview %out[0, 0, 0, 0] [1, 4, 14, 14] [1, 1, 1, 1] : memref<1x4x14x16xf32> to memref<1x4x14x14xf32, strided<[896, 224, 16, 1]>>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%kept : memref<1x4x14x14xf32, strided<[896, 224, 16, 1]>>) outs(%res : memref<1x4x14x14xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %z = arith.constant 0.0 : f32
+    %m = arith.maximumf %in, %z : f32
+    linalg.yield %m : f32
+  }
+  memref.copy %res, %r : memref<1x4x14x14xf32> to memref<1x4x14x14xf32>
+  return
+}

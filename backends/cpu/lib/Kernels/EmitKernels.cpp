@@ -49,12 +49,12 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
         if (succeeded(emitWindowKernel(rewriter, op, target, foldedPad)))
           ++numWindows;
         numImplicitPads += foldedPad;
+      } else if (succeeded(emitGemmKernel(rewriter, op, target))) {
+        ++numGemms;
       } else if (auto generic =
                      llvm::dyn_cast<linalg::GenericOp>(op.getOperation())) {
         if (succeeded(emitReductionKernel(rewriter, generic, target)))
           ++numReductions;
-      } else if (succeeded(emitGemmKernel(rewriter, op, target))) {
-        ++numGemms;
       }
     }
     // Tags of pads no kernel folded: the source stayed live for nothing.

@@ -10,10 +10,16 @@
 // block stays in L2 while every row block of a parallel iteration walks it.
 // Partial sums of all but the last K block stay in C.
 //
+// B may be an image instead of a matrix (a convolution's image product,
+// lwcc-cpu-conv-to-gemm): each row of B is a run of the image starting at
+// an offset of its window position, so B is always packed, the packing
+// loop computing where each row starts.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -111,6 +117,15 @@ struct KRange {
   Value first, last;
 };
 
+/// B read from an image instead of a matrix (lwcc-cpu-conv-to-gemm's
+/// implicit products): for kk = (c, ky, kx) of a [C, KH, KW] window, row kk
+/// of B starts at `start(c, ky, kx)` of the image and runs along its last
+/// dimension.
+struct ImageRows {
+  AffineMap start;
+  int64_t taps = 1, kw = 1;
+};
+
 class GemmEmitter {
 public:
   GemmEmitter(OpBuilder &b, Location loc, Value a, Value bMat, Value c,
@@ -140,6 +155,8 @@ private:
   /// several row blocks read each tile and B's rows are long (512x49x4608,
   /// rows of 196 bytes, got slower packed: 1.58 -> 1.71 ms).
   bool packB(const Blocking &plan) const {
+    if (image)
+      return true; // the micro-kernel addresses B as a matrix
     return tuning.packLongRows && plan.groupBlocks >= 2 &&
            n * 4 >= kPackRowBytes;
   }
@@ -148,6 +165,24 @@ private:
     if (batched)
       return {batch, row, col};
     return {row, col};
+  }
+
+  /// Where B[kk, col] is in bMat.
+  SmallVector<Value, 3> bIndex(Value batch, Value kk, Value col) {
+    if (!image)
+      return at(batch, kk, col);
+    Value taps = indexConstant(b, loc, image->taps),
+          kw = indexConstant(b, loc, image->kw);
+    Value tap = arith::RemUIOp::create(b, loc, kk, taps);
+    SmallVector<Value, 3> window = {arith::DivUIOp::create(b, loc, kk, taps),
+                                    arith::DivUIOp::create(b, loc, tap, kw),
+                                    arith::RemUIOp::create(b, loc, tap, kw)};
+    SmallVector<Value, 3> index;
+    for (unsigned i = 0; i < image->start.getNumResults(); ++i)
+      index.push_back(affine::AffineApplyOp::create(
+          b, loc, image->start.getSubMap({i}), window));
+    index.back() = arith::AddIOp::create(b, loc, index.back(), col);
+    return index;
   }
 
   Value offset(Value base, int64_t delta) {
@@ -285,7 +320,7 @@ private:
                   auto type = VectorType::get({chunk.width}, b.getF32Type());
                   Value v = vector::LoadOp::create(
                       b, loc, type, bMat,
-                      at(batch, kk, offset(n0, chunk.offset)));
+                      bIndex(batch, kk, offset(n0, chunk.offset)));
                   vector::StoreOp::create(b, loc, v, packedB,
                                           packedIndex(kk, range, strip, chunk));
                 }
@@ -407,6 +442,8 @@ private:
         });
     ValueRange sums = loop.getResults();
     auto store = [&](bool withEpilogue) {
+      if (withEpilogue && keptColumns)
+        return storeKept(batch, rowIdx, colIdx, types, sums);
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j) {
           Value value = sums[i * cols + j];
@@ -433,7 +470,76 @@ private:
         range.last, [&] { store(true); }, [&] { store(false); });
   }
 
+  /// The epilogue of a tile whose columns include dropped ones (see
+  /// setDropped): per vector, the lanes of kept columns, read from and
+  /// written to the epilogue's packed operands by expanding loads and
+  /// compressing stores. Kept columns are in the same order in both, so a
+  /// vector's kept lanes are consecutive there.
+  void storeKept(Value batch, ArrayRef<Value> rowIdx, ArrayRef<Value> colIdx,
+                 ArrayRef<VectorType> types, ValueRange sums) {
+    int64_t rows = rowIdx.size(), cols = colIdx.size();
+    Value width = indexConstant(b, loc, rowWidth),
+          kept = indexConstant(b, loc, keptColumns);
+    SmallVector<Value> masks, packedCols;
+    for (int64_t j = 0; j < cols; ++j) {
+      // Column n is pixel (n / width, n % width); it is kept when the
+      // latter is below `kept`. The vector's first kept lane lands at
+      // (n / width) * kept + min(n % width, kept).
+      Value x = arith::RemUIOp::create(b, loc, colIdx[j], width);
+      Value y = arith::DivUIOp::create(b, loc, colIdx[j], width);
+      packedCols.push_back(
+          arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, y, kept),
+                                arith::MinUIOp::create(b, loc, x, kept)));
+      int64_t lanes = types[j].getNumElements();
+      auto indexType = VectorType::get({lanes}, b.getI32Type());
+      SmallVector<int32_t> steps;
+      for (int64_t lane = 0; lane < lanes; ++lane)
+        steps.push_back(static_cast<int32_t>(lane));
+      Value lane = arith::AddIOp::create(
+          b, loc,
+          vector::BroadcastOp::create(
+              b, loc, indexType,
+              arith::IndexCastOp::create(b, loc, b.getI32Type(), x)),
+          arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(indexType, ArrayRef(steps))));
+      auto splat = [&](int64_t value) {
+        return arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(indexType, static_cast<int32_t>(value)));
+      };
+      Value column = arith::RemUIOp::create(b, loc, lane, splat(rowWidth));
+      masks.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                            column, splat(keptColumns)));
+    }
+    for (int64_t i = 0; i < rows; ++i)
+      for (int64_t j = 0; j < cols; ++j) {
+        SmallVector<Value> loaded;
+        Value dropped = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(types[j], 0.0f));
+        for (Value input : epilogueInputs)
+          loaded.push_back(vector::ExpandLoadOp::create(
+              b, loc, types[j], input, at(batch, rowIdx[i], packedCols[j]),
+              masks[j], dropped));
+        Value value =
+            applyEpilogueBody(b, loc, epilogue, sums[i * cols + j], loaded);
+        // The builder taking an llvm::MaybeAlign swaps mask and value in
+        // MLIR 22; this one does not.
+        vector::CompressStoreOp::create(b, loc, epilogueResult,
+                                        at(batch, rowIdx[i], packedCols[j]),
+                                        masks[j], value, IntegerAttr());
+      }
+  }
+
 public:
+  void setImage(const ImageRows &rows) { image = rows; }
+
+  /// The epilogue's operands hold only the first `kept` of every `width`
+  /// columns of C, packed.
+  void setDropped(int64_t width, int64_t kept) {
+    rowWidth = width;
+    keptColumns = kept;
+  }
+
   /// Absorbs `e`: its inputs and result as the kernel's 2-D views.
   void setEpilogue(const Epilogue &e, ArrayRef<Value> inputs, Value result) {
     epilogue = e;
@@ -455,7 +561,30 @@ private:
   Value epilogueResult;
   /// The current iteration's packed tile of B, if B is packed.
   Value packedB;
+  std::optional<ImageRows> image;
+  int64_t rowWidth = 0, keptColumns = 0;
 };
+
+/// The view [1, F, OH, OW] of an image product's output [1, F, OH, W]
+/// (W > OW) its consumer reads, if there is one.
+Value keptPart(Value out) {
+  auto type = llvm::cast<MemRefType>(out.getType());
+  if (type.getRank() != 4)
+    return Value();
+  for (Operation *user : out.getUsers()) {
+    auto view = llvm::dyn_cast<memref::SubViewOp>(user);
+    if (!view || view.getSource() != out || !view.hasUnitStride() ||
+        !llvm::all_of(view.getStaticOffsets(),
+                      [](int64_t offset) { return offset == 0; }))
+      continue;
+    ArrayRef<int64_t> sizes = view.getStaticSizes();
+    if (sizes.size() == 4 && sizes.drop_back() == type.getShape().drop_back() &&
+        !ShapedType::isDynamic(sizes.back()) &&
+        sizes.back() < type.getShape().back())
+      return view.getResult();
+  }
+  return Value();
+}
 
 bool hasDefaultMaps(linalg::LinalgOp op) {
   if (auto matmul = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation()))
@@ -466,19 +595,92 @@ bool hasDefaultMaps(linalg::LinalgOp op) {
   return false;
 }
 
+/// The addends of `expr`'s top-level sum.
+void addends(AffineExpr expr, SmallVectorImpl<AffineExpr> &terms) {
+  auto binary = llvm::dyn_cast<AffineBinaryOpExpr>(expr);
+  if (binary && binary.getKind() == AffineExprKind::Add) {
+    addends(binary.getLHS(), terms);
+    addends(binary.getRHS(), terms);
+    return;
+  }
+  terms.push_back(expr);
+}
+
+/// The implicit product of lwcc-cpu-conv-to-gemm: C[m, n] += W[m, c, ky, kx]
+/// x image[f(c, ky, kx) + (0, ..., 0, n)], with loops (m, n, c, ky, kx).
+std::optional<ImageRows> matchImageProduct(linalg::LinalgOp op) {
+  auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || generic.getNumDpsInputs() != 2 ||
+      generic.getNumDpsInits() != 1 || generic.getNumLoops() != 5 ||
+      generic.getNumReductionLoops() != 3 ||
+      generic.getIteratorTypesArray()[1] != utils::IteratorType::parallel)
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  if (maps[0] != AffineMap::get(5, 0, {d(0), d(2), d(3), d(4)}, ctx) ||
+      maps[2] != AffineMap::get(5, 0, {d(0), d(1)}, ctx) ||
+      maps[1].getNumResults() == 0)
+    return std::nullopt;
+  // Only the image's last index may move with n, and by exactly n.
+  ArrayRef<AffineExpr> results = maps[1].getResults();
+  for (AffineExpr result : results.drop_back())
+    if (result.isFunctionOfDim(0) || result.isFunctionOfDim(1))
+      return std::nullopt;
+  SmallVector<AffineExpr> terms;
+  addends(results.back(), terms);
+  if (llvm::count(terms, d(1)) != 1 ||
+      llvm::any_of(terms, [&](AffineExpr term) {
+        return term != d(1) &&
+               (term.isFunctionOfDim(0) || term.isFunctionOfDim(1));
+      }))
+    return std::nullopt;
+  Block &body = generic.getRegion().front();
+  auto yield = llvm::cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
+  auto mul = add ? add.getRhs().getDefiningOp<arith::MulFOp>() : nullptr;
+  if (!mul || add.getLhs() != body.getArgument(2) ||
+      mul.getLhs() != body.getArgument(0) ||
+      mul.getRhs() != body.getArgument(1) || body.getOperations().size() != 3)
+    return std::nullopt;
+  ArrayRef<int64_t> w =
+      llvm::cast<MemRefType>(op.getDpsInputs()[0].getType()).getShape();
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  ImageRows rows;
+  rows.start =
+      maps[1].replaceDimsAndSymbols({zero, zero, d(0), d(1), d(2)}, {}, 3, 0);
+  rows.taps = w[2] * w[3];
+  rows.kw = w[3];
+  return rows;
+}
+
 } // namespace
 
 LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
                              const VectorTarget &target) {
-  if (!op.hasPureBufferSemantics() || !hasDefaultMaps(op))
+  if (!op.hasPureBufferSemantics())
+    return failure();
+  std::optional<ImageRows> image = matchImageProduct(op);
+  if (!image && !hasDefaultMaps(op))
     return failure();
   Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1],
         c = op.getDpsInits()[0];
   if (!isVectorAddressable(a) || !isVectorAddressable(bMat) ||
       !isVectorAddressable(c))
     return failure();
+  if (image) {
+    // The filter [M, C, KH, KW] as A [M, C*KH*KW].
+    SmallVector<ReassociationIndices> window = {{0}, {1, 2, 3}};
+    if (!memref::CollapseShapeOp::isGuaranteedCollapsible(
+            llvm::cast<MemRefType>(a.getType()), window))
+      return failure();
+    rewriter.setInsertionPoint(op);
+    a = memref::CollapseShapeOp::create(rewriter, op.getLoc(), a, window);
+  }
   bool batched = llvm::isa<linalg::BatchMatmulOp>(op.getOperation());
   GemmEmitter emitter(rewriter, op.getLoc(), a, bMat, c, batched, target);
+  if (image)
+    emitter.setImage(*image);
   // The epilogue sees C as the conv's 4-D output (5-D for a grouped conv);
   // the kernel indexes the same bytes as C's 2-D (3-D) view.
   Epilogue epilogue;
@@ -489,7 +691,17 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
       out = collapse.getSrc();
       reassociation = collapse.getReassociationIndices();
     }
-    epilogue = matchEpilogue(op, out, ValueRange{a, bMat});
+    // An image product's output drops columns: consumers read the view of
+    // its first `kept` columns of every row.
+    Value part = image ? keptPart(out) : Value();
+    epilogue = matchEpilogue(op, out, ValueRange{a, bMat}, part);
+    if (epilogue.consumer && part) {
+      ArrayRef<int64_t> shape =
+          llvm::cast<MemRefType>(out.getType()).getShape();
+      emitter.setDropped(
+          shape.back(),
+          llvm::cast<MemRefType>(part.getType()).getShape().back());
+    }
     // The bias runs along the channels of the output: C's rows only for a
     // batch-1 [1, M, H, W] output viewed as [M, H*W], or a grouped conv's
     // [1, G, M, H, W] viewed as [G, M, H*W].

@@ -126,8 +126,11 @@ mlir::TypedAttr constantFillValue(mlir::Operation *op);
 /// What of the bias broadcast (or constant fill) before `kernel` and the
 /// element-wise consumer after it, both on `out`, the kernel can absorb; `kernelInputs` are the
 /// buffers the kernel reads (the consumer's result must not be one).
+/// A consumer reading only the part `consumed` of `out` (a view of it) is
+/// taken too when its other operands are row-major buffers of that shape.
 Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
-                       mlir::ValueRange kernelInputs);
+                       mlir::ValueRange kernelInputs,
+                       mlir::Value consumed = mlir::Value());
 
 /// The consumer's body on vectors: `acc` for the kernel's input, the
 /// others from `loadedInputs` (in order, skipping the kernel's).
@@ -135,8 +138,9 @@ mlir::Value applyEpilogueBody(mlir::OpBuilder &b, mlir::Location loc,
                               const Epilogue &epilogue, mlir::Value acc,
                               llvm::ArrayRef<mlir::Value> loadedInputs);
 
-/// Replaces a float linalg.matmul / linalg.batch_matmul (default maps) on
-/// memrefs with the register-blocked GEMM. Fails without changing anything
+/// Replaces a float linalg.matmul / linalg.batch_matmul (default maps), or
+/// an image product of lwcc-cpu-conv-to-gemm, on memrefs with the
+/// register-blocked GEMM. Fails without changing anything
 /// if the op is not one it handles.
 mlir::LogicalResult emitGemmKernel(mlir::RewriterBase &rewriter,
                                    mlir::linalg::LinalgOp op,

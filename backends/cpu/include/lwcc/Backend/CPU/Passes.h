@@ -8,6 +8,7 @@
 #ifndef LWCC_BACKEND_CPU_PASSES_H
 #define LWCC_BACKEND_CPU_PASSES_H
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -42,6 +43,10 @@ struct CPUPipelineOptions {
   bool fuseElementwise = true;
   /// Run batch-1 convolutions as GEMMs (lwcc-cpu-conv-to-gemm).
   bool convToGemm = true;
+  /// ... reading k x k convolutions' column matrices straight from the
+  /// image instead of an im2col where that pays (lwcc-cpu-conv-to-gemm's
+  /// image-products option).
+  bool imageGemm = true;
   /// Let element-wise producers write into their concat's buffer
   /// (lwcc-cpu-elide-concat).
   bool elideConcat = true;

@@ -95,7 +95,19 @@ def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
     window gets an im2col copy (`linalg.generic`) that applies stride and
     dilation. The grouped form becomes `linalg.batch_matmul`, one product per
     group. The products then run on `lwcc-cpu-emit-kernels`' GEMM kernel.
+
+    With `image-products` (the default), a k x k convolution whose output
+    rows are wide enough skips the im2col: its product is a
+    `linalg.generic` over the padded image flattened to [C, Hp*Wp] (a
+    stride splits the image into its phases first), output pixel (y, x)
+    column y*Wp + x, tap (ky, kx) of channel c the image's row c shifted by
+    ky*Wp + kx. The columns past each output row are computed and dropped:
+    the convolution's result is a slice of a [1, F, OH, Wp] product.
   }];
+  let options = [
+    Option<"imageProducts", "image-products", "bool", "true",
+           "Read k x k convolutions' column matrices from the image where that pays">,
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
 }
 
@@ -141,7 +153,8 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     lowering.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
-                           "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+                           "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::affine::AffineDialect"];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", "256",
            "Width of the target's vector registers in bits (128 NEON, 256 AVX2, 512 AVX-512)">,
