@@ -152,9 +152,8 @@ CHAINS = {
     # batched kernel absorbs, as in RegNet and ResNeXt.
     "k_chain_grouped": ([1, 16, 10, 10], [(16, 3, 1, 4, "relu"), (24, 1, 1, 1, "relu")],
                         False),
-    # image products whose kernels store the kept columns packed: bias,
-    # residual add (read the same way) and relu absorbed, K = 144 in two
-    # blocks.
+    # image products: the bias absorbed, the residual add and relu reading
+    # the kept columns of the products, K = 144 in two blocks.
     "k_image_residual": ([1, 16, 28, 28], [(16, 3, 1, 1, "relu"), (16, 3, 1, 1, "relu")],
                          True),
     # stem, then depthwise stride 2 with a ragged width.
@@ -187,7 +186,8 @@ def concats(name):
         # squeezenet's fire module twice (zero biases, as torchvision
         # initialises them): the first concat feeds the second fire module,
         # the second is the model's output. At 28x28 the 3x3 convs are
-        # image products storing packed kept columns into the concat.
+        # image products whose kept columns the activation writes into the
+        # concat.
         value = "x"
         for i, cin in enumerate([c, 16]):
             s = conv_node(nodes, inits, f"f{i}_squeeze", value, cin, 6, 1, zero_bias=True)

@@ -94,10 +94,13 @@ void keepKernelInputsLive(Block &body,
     Buffer *out = bufferOf(kernel.getDpsInits()[0]);
     if (!out)
       continue;
+    // A view of the output (an image product's kept columns) is not the op
+    // that reads it.
     Operation *consumer = op.getNextNode();
-    while (consumer && llvm::none_of(consumer->getOperands(), [&](Value v) {
-             return bufferOf(v) == out;
-           }))
+    while (consumer && (isa<ViewLikeOpInterface>(consumer) ||
+                        llvm::none_of(consumer->getOperands(), [&](Value v) {
+                          return bufferOf(v) == out;
+                        })))
       consumer = consumer->getNextNode();
     if (!consumer)
       continue;

@@ -193,26 +193,9 @@ bool hoistBefore(Value value, Operation *point) {
 
 } // namespace
 
-Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs,
-                       Value consumed) {
+Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   Epilogue epilogue;
   epilogue.out = out;
-  // The consumer reads `out` whole, or the part `consumed` the kernel
-  // computes for it; its other operands then must be plain row-major
-  // buffers the kernel can index as the part is packed.
-  bool part = consumed && consumed != out;
-  if (!consumed)
-    consumed = out;
-  auto packedLike = [&](Value value) {
-    auto type = llvm::cast<MemRefType>(value.getType());
-    SmallVector<int64_t> strides;
-    int64_t offset;
-    ArrayRef<int64_t> shape = type.getShape();
-    return shape == llvm::cast<MemRefType>(consumed.getType()).getShape() &&
-           shape.size() >= 2 &&
-           succeeded(type.getStridesAndOffset(strides, offset)) &&
-           strides.back() == 1 && strides[shape.size() - 2] == shape.back();
-  };
   Value root = rootOf(out);
   // A caller's buffer (a model output): leave its writes as they are, but
   // for a constant fill, which the kernel's stores cover whole.
@@ -246,21 +229,18 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs,
   auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(consumer);
   if (!generic || !isIdentityGeneric(generic) ||
       generic.getNumDpsInits() != 1 ||
-      !isSameShapeRows(generic.getDpsInits()[0], consumed) ||
-      (part && !packedLike(generic.getDpsInits()[0])) ||
+      !isSameShapeRows(generic.getDpsInits()[0], out) ||
       !isVectorisableBody(generic.getRegion().front()) ||
       !generic.getRegion().front().getArguments().back().use_empty())
     return epilogue;
   SmallVector<Value> inputs(generic.getDpsInputs());
   int64_t fromKernel = -1;
   for (auto [i, input] : llvm::enumerate(inputs)) {
-    if (input == consumed && fromKernel < 0) {
-      fromKernel = i;
-      continue;
-    }
-    if (part ? !packedLike(input) : input.getType() != out.getType())
+    if (input.getType() != out.getType())
       return epilogue;
-    if (rootOf(input) == root)
+    if (input == out && fromKernel < 0)
+      fromKernel = i;
+    else if (rootOf(input) == root)
       return epilogue; // V read twice, or through another view
   }
   Value result = generic.getDpsInits()[0];
@@ -270,7 +250,7 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs,
   // the two may write what the consumer reads or use the bytes it writes.
   SmallVector<ByteRange> moved;
   for (Value value : generic->getOperands())
-    if (value != consumed)
+    if (value != out)
       moved.push_back(byteRange(value));
   for (Operation *op = kernel->getNextNode(); op != consumer;
        op = op->getNextNode())

@@ -442,8 +442,6 @@ private:
         });
     ValueRange sums = loop.getResults();
     auto store = [&](bool withEpilogue) {
-      if (withEpilogue && keptColumns)
-        return storeKept(batch, rowIdx, colIdx, types, sums);
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j) {
           Value value = sums[i * cols + j];
@@ -470,75 +468,8 @@ private:
         range.last, [&] { store(true); }, [&] { store(false); });
   }
 
-  /// The epilogue of a tile whose columns include dropped ones (see
-  /// setDropped): per vector, the lanes of kept columns, read from and
-  /// written to the epilogue's packed operands by expanding loads and
-  /// compressing stores. Kept columns are in the same order in both, so a
-  /// vector's kept lanes are consecutive there.
-  void storeKept(Value batch, ArrayRef<Value> rowIdx, ArrayRef<Value> colIdx,
-                 ArrayRef<VectorType> types, ValueRange sums) {
-    int64_t rows = rowIdx.size(), cols = colIdx.size();
-    Value width = indexConstant(b, loc, rowWidth),
-          kept = indexConstant(b, loc, keptColumns);
-    SmallVector<Value> masks, packedCols;
-    for (int64_t j = 0; j < cols; ++j) {
-      // Column n is pixel (n / width, n % width); it is kept when the
-      // latter is below `kept`. The vector's first kept lane lands at
-      // (n / width) * kept + min(n % width, kept).
-      Value x = arith::RemUIOp::create(b, loc, colIdx[j], width);
-      Value y = arith::DivUIOp::create(b, loc, colIdx[j], width);
-      packedCols.push_back(
-          arith::AddIOp::create(b, loc, arith::MulIOp::create(b, loc, y, kept),
-                                arith::MinUIOp::create(b, loc, x, kept)));
-      int64_t lanes = types[j].getNumElements();
-      auto indexType = VectorType::get({lanes}, b.getI32Type());
-      SmallVector<int32_t> steps;
-      for (int64_t lane = 0; lane < lanes; ++lane)
-        steps.push_back(static_cast<int32_t>(lane));
-      Value lane = arith::AddIOp::create(
-          b, loc,
-          vector::BroadcastOp::create(
-              b, loc, indexType,
-              arith::IndexCastOp::create(b, loc, b.getI32Type(), x)),
-          arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(indexType, ArrayRef(steps))));
-      auto splat = [&](int64_t value) {
-        return arith::ConstantOp::create(
-            b, loc,
-            DenseElementsAttr::get(indexType, static_cast<int32_t>(value)));
-      };
-      Value column = arith::RemUIOp::create(b, loc, lane, splat(rowWidth));
-      masks.push_back(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
-                                            column, splat(keptColumns)));
-    }
-    for (int64_t i = 0; i < rows; ++i)
-      for (int64_t j = 0; j < cols; ++j) {
-        SmallVector<Value> loaded;
-        Value dropped = arith::ConstantOp::create(
-            b, loc, DenseElementsAttr::get(types[j], 0.0f));
-        for (Value input : epilogueInputs)
-          loaded.push_back(vector::ExpandLoadOp::create(
-              b, loc, types[j], input, at(batch, rowIdx[i], packedCols[j]),
-              masks[j], dropped));
-        Value value =
-            applyEpilogueBody(b, loc, epilogue, sums[i * cols + j], loaded);
-        // The builder taking an llvm::MaybeAlign swaps mask and value in
-        // MLIR 22; this one does not.
-        vector::CompressStoreOp::create(b, loc, epilogueResult,
-                                        at(batch, rowIdx[i], packedCols[j]),
-                                        masks[j], value, IntegerAttr());
-      }
-  }
-
 public:
   void setImage(const ImageRows &rows) { image = rows; }
-
-  /// The epilogue's operands hold only the first `kept` of every `width`
-  /// columns of C, packed.
-  void setDropped(int64_t width, int64_t kept) {
-    rowWidth = width;
-    keptColumns = kept;
-  }
 
   /// Absorbs `e`: its inputs and result as the kernel's 2-D views.
   void setEpilogue(const Epilogue &e, ArrayRef<Value> inputs, Value result) {
@@ -562,29 +493,7 @@ private:
   /// The current iteration's packed tile of B, if B is packed.
   Value packedB;
   std::optional<ImageRows> image;
-  int64_t rowWidth = 0, keptColumns = 0;
 };
-
-/// The view [1, F, OH, OW] of an image product's output [1, F, OH, W]
-/// (W > OW) its consumer reads, if there is one.
-Value keptPart(Value out) {
-  auto type = llvm::cast<MemRefType>(out.getType());
-  if (type.getRank() != 4)
-    return Value();
-  for (Operation *user : out.getUsers()) {
-    auto view = llvm::dyn_cast<memref::SubViewOp>(user);
-    if (!view || view.getSource() != out || !view.hasUnitStride() ||
-        !llvm::all_of(view.getStaticOffsets(),
-                      [](int64_t offset) { return offset == 0; }))
-      continue;
-    ArrayRef<int64_t> sizes = view.getStaticSizes();
-    if (sizes.size() == 4 && sizes.drop_back() == type.getShape().drop_back() &&
-        !ShapedType::isDynamic(sizes.back()) &&
-        sizes.back() < type.getShape().back())
-      return view.getResult();
-  }
-  return Value();
-}
 
 bool hasDefaultMaps(linalg::LinalgOp op) {
   if (auto matmul = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation()))
@@ -691,17 +600,7 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
       out = collapse.getSrc();
       reassociation = collapse.getReassociationIndices();
     }
-    // An image product's output drops columns: consumers read the view of
-    // its first `kept` columns of every row.
-    Value part = image ? keptPart(out) : Value();
-    epilogue = matchEpilogue(op, out, ValueRange{a, bMat}, part);
-    if (epilogue.consumer && part) {
-      ArrayRef<int64_t> shape =
-          llvm::cast<MemRefType>(out.getType()).getShape();
-      emitter.setDropped(
-          shape.back(),
-          llvm::cast<MemRefType>(part.getType()).getShape().back());
-    }
+    epilogue = matchEpilogue(op, out, ValueRange{a, bMat});
     // The bias runs along the channels of the output: C's rows only for a
     // batch-1 [1, M, H, W] output viewed as [M, H*W], or a grouped conv's
     // [1, G, M, H, W] viewed as [G, M, H*W].

@@ -126,11 +126,8 @@ mlir::TypedAttr constantFillValue(mlir::Operation *op);
 /// What of the bias broadcast (or constant fill) before `kernel` and the
 /// element-wise consumer after it, both on `out`, the kernel can absorb; `kernelInputs` are the
 /// buffers the kernel reads (the consumer's result must not be one).
-/// A consumer reading only the part `consumed` of `out` (a view of it) is
-/// taken too when its other operands are row-major buffers of that shape.
 Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
-                       mlir::ValueRange kernelInputs,
-                       mlir::Value consumed = mlir::Value());
+                       mlir::ValueRange kernelInputs);
 
 /// The consumer's body on vectors: `acc` for the kernel's input, the
 /// others from `loadedInputs` (in order, skipping the kernel's).
