@@ -446,3 +446,21 @@ func.func @image_product(%w: memref<4x2x3x3xf32>, %img: memref<2x272xf32>, %bias
   memref.copy %res, %r : memref<1x4x14x14xf32> to memref<1x4x14x14xf32>
   return
 }
+
+// -----
+
+// C one register tile wide (49 columns; AVX-512 tiles are 64): each row of
+// A is read by one tile only, so the tile prefetches it 64 elements ahead
+// along K (clamped to K's end). AVX2's 16-column tiles share A's rows.
+// AVX512-LABEL: func @narrow
+// AVX512: scf.for %[[K:.+]] = %c0 to %c80 step %c1
+// AVX512: %[[AHEAD:.+]] = arith.minui %{{.+}}, %c79 : index
+// AVX512: memref.prefetch %arg0[%{{.+}}, %[[AHEAD]]], read, locality<3>, data : memref<12x80xf32>
+// AVX512: memref.load %arg0[%{{.+}}, %[[K]]] : memref<12x80xf32>
+// AVX2-LABEL: func @narrow
+// AVX2-NOT: memref.prefetch
+// AVX2: return
+func.func @narrow(%a: memref<12x80xf32>, %b: memref<80x49xf32>, %c: memref<12x49xf32>) {
+  linalg.matmul ins(%a, %b : memref<12x80xf32>, memref<80x49xf32>) outs(%c : memref<12x49xf32>)
+  return
+}
