@@ -51,6 +51,8 @@ struct CompileOptions {
   bool elideConcat = true;
   /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.
   bool vectorKernels = true;
+  /// Store GEMM weights in the order the kernels read them.
+  bool packWeights = true;
   /// Split the kernels' work across the context's threads.
   bool parallel = true;
   /// Time every kernel at run time (lwcc_profile_get, `lwcc-run --profile`).

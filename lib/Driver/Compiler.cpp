@@ -123,6 +123,7 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.imageGemm = options.imageGemm;
   pipeline.elideConcat = options.elideConcat;
   pipeline.vectorKernels = options.vectorKernels;
+  pipeline.packWeights = options.packWeights;
   pipeline.parallel = options.parallel;
   pipeline.profile = options.profile;
   lwnn::GraphOptimizationOptions graph;

@@ -82,6 +82,10 @@ static cl::opt<bool> noImageGemm(
     "no-image-gemm",
     cl::desc("Give every k x k convolution's GEMM an im2col copy, never the image itself"),
     cl::cat(lwccCategory));
+static cl::opt<bool> noPackWeights(
+    "no-pack-weights",
+    cl::desc("Keep GEMM weights row-major instead of packed in the kernel's reading order"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> noElideConcat("no-elide-concat",
                                    cl::desc("Copy each concat input into the concat's buffer instead of writing it there"),
                                    cl::cat(lwccCategory));
@@ -135,6 +139,7 @@ int main(int argc, char **argv) {
   options.timePasses = timePasses;
   options.convToGemm = !noConvToGemm;
   options.imageGemm = !noImageGemm;
+  options.packWeights = !noPackWeights;
   options.elideConcat = !noElideConcat;
   options.vectorKernels = !noVectorKernels;
   options.parallel = !noParallel;

@@ -2,6 +2,7 @@
 //
 // memref.global constants of rank > 1 become rank-1 globals; their readers
 // get the original shape back through memref.expand_shape (a view, free).
+// Private constants nothing reads any more are dropped.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +21,17 @@ struct FlattenConstantsPass
     : lwcc::cpu::impl::FlattenConstantsPassBase<FlattenConstantsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    // Weights the kernels read packed (lwcc-cpu-pack-weights) leave their
+    // row-major globals unread: not worth a byte of the library.
+    module.walk([](memref::GetGlobalOp get) {
+      if (get.use_empty())
+        get.erase();
+    });
+    for (auto global :
+         llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
+      if (global.isPrivate() && global.getConstant() &&
+          SymbolTable::symbolKnownUseEmpty(global, module))
+        global.erase();
     DenseMap<StringAttr, MemRefType> flattened;
     for (auto global : module.getOps<memref::GlobalOp>()) {
       MemRefType type = global.getType();

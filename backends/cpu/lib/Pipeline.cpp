@@ -63,6 +63,12 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
                             const CPUPipelineOptions &options) {
   if (options.profile)
     pm.addPass(createProfilePass());
+  if (options.vectorKernels && options.packWeights) {
+    PackWeightsPassOptions pack;
+    pack.vectorBits = options.vectorBits;
+    pack.vectorRegisters = options.vectorRegisters;
+    pm.addPass(createPackWeightsPass(pack));
+  }
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   if (options.vectorKernels) {
     EmitKernelsPassOptions kernels;

@@ -135,6 +135,26 @@ mlir::Value applyEpilogueBody(mlir::OpBuilder &b, mlir::Location loc,
                               const Epilogue &epilogue, mlir::Value acc,
                               llvm::ArrayRef<mlir::Value> loadedInputs);
 
+/// Names the global holding a GEMM's A packed by lwcc-cpu-pack-weights.
+inline constexpr llvm::StringLiteral kPackedWeightsAttr = "lwcc.packed_a";
+
+/// How lwcc-cpu-pack-weights lays out a GEMM's A [M, K] for the kernel on
+/// `target` with C [M, N]: [kBlocks, rowBlocks, kc, rows], the order the
+/// kernel reads it (per K block, each row block's K_c x R tile; the last
+/// K block's and row block's missing entries zero).
+struct PackedWeightsLayout {
+  int64_t kBlocks, rowBlocks, kc, rows;
+  llvm::SmallVector<int64_t, 4> shape() const {
+    return {kBlocks, rowBlocks, kc, rows};
+  }
+};
+PackedWeightsLayout packedWeightsLayout(const VectorTarget &target, int64_t m,
+                                        int64_t n, int64_t k);
+
+/// Whether `op` is a GEMM emitGemmKernel takes with a single A (not a
+/// batch): a linalg.matmul with default maps or an image product.
+bool isPackableGemm(mlir::linalg::LinalgOp op);
+
 /// Replaces a float linalg.matmul / linalg.batch_matmul (default maps), or
 /// an image product of lwcc-cpu-conv-to-gemm, on memrefs with the
 /// register-blocked GEMM. Fails without changing anything

@@ -53,6 +53,9 @@ struct CPUPipelineOptions {
   /// Replace GEMMs and depthwise convolutions with vector kernels
   /// (lwcc-cpu-emit-kernels), sized for this register file.
   bool vectorKernels = true;
+  /// Store constant GEMM weights packed in the kernel's reading order
+  /// (lwcc-cpu-pack-weights).
+  bool packWeights = true;
   int64_t vectorBits = 256;
   int64_t vectorRegisters = 16;
   /// Run the kernels' parallel loops on the runtime's thread pool.

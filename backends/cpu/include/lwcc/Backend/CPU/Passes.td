@@ -70,6 +70,8 @@ def FlattenConstantsPass : Pass<"lwcc-cpu-flatten-constants", "::mlir::ModuleOp"
     per innermost row: tens of thousands of constants per model and most of
     the compile time. A flat global is one constant blob; each
     `memref.get_global` then expands it back to the shape its users need.
+    Private constant globals nothing reads (weights the kernels read packed
+    instead) are erased.
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
@@ -129,6 +131,30 @@ def MarkImplicitPadsPass : Pass<"lwcc-cpu-mark-implicit-pads", "::mlir::func::Fu
   let statistics = [
     Statistic<"numMarked", "num-marked", "Padded depthwise and pool inputs marked">
   ];
+}
+
+def PackWeightsPass : Pass<"lwcc-cpu-pack-weights", "::mlir::ModuleOp"> {
+  let summary = "Pack constant GEMM weights in the order the GEMM kernel reads them";
+  let description = [{
+    For each GEMM the kernel will emit (`linalg.matmul`, or a convolution's
+    image product) whose A operand is a constant global (through
+    `memref.collapse_shape` views), adds a private global with A packed
+    [ceil(M/R), K, R] for the target's register block of R rows (the last
+    block's missing rows zero) and names it in the op's `lwcc.packed_a`
+    attribute; `lwcc-cpu-emit-kernels` then reads A from it, one contiguous
+    run per row block. The unpacked global, unused afterwards, goes in
+    `lwcc-cpu-flatten-constants`.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", "256",
+           "Width of the target's vector registers in bits">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", "16",
+           "Number of vector registers">,
+  ];
+  let statistics = [
+    Statistic<"numPacked", "packed-gemms", "GEMMs reading packed weights">,
+  ];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
 def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {

@@ -1,0 +1,111 @@
+//===- PackWeights.cpp - GEMM weights in the kernel's reading order -------===//
+//
+// The GEMM kernel reads A (a convolution's weights) a register block of R
+// rows at a time, K in blocks of K_c: per k, one scalar of each of the R
+// rows. Row-major, that is R streams K*4 bytes apart, each advancing 4
+// bytes per k, and a layer's weights come from memory (they are read once
+// per inference and a model's do not fit the caches). Packed at compile
+// time [K blocks, ceil(M/R), K_c, R], in the order a thread's row blocks
+// read them per K block, the reads are one contiguous run.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels/Kernels.h"
+#include "lwcc/Backend/CPU/Passes.h"
+
+#include "mlir/IR/SymbolTable.h"
+
+namespace lwcc::cpu {
+#define GEN_PASS_DEF_PACKWEIGHTSPASS
+#include "lwcc/Backend/CPU/Passes.h.inc"
+} // namespace lwcc::cpu
+
+using namespace mlir;
+using namespace lwcc::cpu;
+
+namespace {
+
+/// The constant global `value` (a view of it) reads, if it is one with f32
+/// values.
+memref::GlobalOp constantGlobal(Value value, SymbolTable &symbols,
+                                DenseElementsAttr &values) {
+  while (auto collapse = value.getDefiningOp<memref::CollapseShapeOp>())
+    value = collapse.getSrc();
+  auto get = value.getDefiningOp<memref::GetGlobalOp>();
+  if (!get)
+    return nullptr;
+  auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+  if (!global || !global.getConstant() || !global.getType().hasStaticShape() ||
+      !global.getType().getLayout().isIdentity())
+    return nullptr;
+  values = llvm::dyn_cast_if_present<DenseElementsAttr>(
+      global.getInitialValue().value_or(Attribute()));
+  if (!values || !values.getElementType().isF32())
+    return nullptr;
+  return global;
+}
+
+struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
+  using PackWeightsPassBase::PackWeightsPassBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    VectorTarget target{vectorBits / 32, vectorRegisters};
+    SymbolTable symbols(module);
+    // One packed copy per weight global and layout, however many products
+    // read it.
+    DenseMap<std::pair<Operation *, int64_t>, FlatSymbolRefAttr> packed;
+    module.walk([&](linalg::LinalgOp op) {
+      if (!isPackableGemm(op))
+        return;
+      DenseElementsAttr values;
+      memref::GlobalOp global =
+          constantGlobal(op.getDpsInputs()[0], symbols, values);
+      if (!global)
+        return;
+      int64_t m = global.getType().getShape()[0],
+              k = global.getType().getNumElements() / m;
+      int64_t n = llvm::cast<MemRefType>(op.getDpsInits()[0].getType())
+                      .getShape()
+                      .back();
+      PackedWeightsLayout layout = packedWeightsLayout(target, m, n, k);
+      FlatSymbolRefAttr &symbol = packed[{global, layout.kc}];
+      if (!symbol)
+        symbol = pack(global, values, layout, symbols);
+      op->setAttr(kPackedWeightsAttr, symbol);
+      ++numPacked;
+    });
+  }
+
+  /// A new private constant global holding `values` ([M, K...] row-major)
+  /// in `layout`.
+  FlatSymbolRefAttr pack(memref::GlobalOp global, DenseElementsAttr values,
+                         const PackedWeightsLayout &layout,
+                         SymbolTable &symbols) {
+    int64_t m = global.getType().getShape()[0],
+            k = global.getType().getNumElements() / m;
+    int64_t rows = layout.rows, kc = layout.kc;
+    std::vector<float> data(layout.kBlocks * layout.rowBlocks * kc * rows,
+                            0.0f);
+    int64_t index = 0;
+    for (float value : values.getValues<float>()) {
+      int64_t row = index / k, col = index % k;
+      int64_t tile = col / kc * layout.rowBlocks + row / rows;
+      data[(tile * kc + col % kc) * rows + row % rows] = value;
+      ++index;
+    }
+    auto type =
+        RankedTensorType::get(layout.shape(), Float32Type::get(&getContext()));
+    OpBuilder b(global);
+    auto packedGlobal = memref::GlobalOp::create(
+        b, global.getLoc(), (global.getSymName() + "_packed").str(),
+        b.getStringAttr("private"),
+        MemRefType::get(type.getShape(), type.getElementType()),
+        DenseElementsAttr::get(type, ArrayRef<float>(data)),
+        /*constant=*/true, b.getI64IntegerAttr(64));
+    symbols.insert(packedGlobal);
+    return FlatSymbolRefAttr::get(packedGlobal.getSymNameAttr());
+  }
+};
+
+} // namespace

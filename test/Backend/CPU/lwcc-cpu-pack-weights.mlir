@@ -1,0 +1,33 @@
+// RUN: lwcc-opt %s --lwcc-cpu-pack-weights | FileCheck %s
+// RUN: lwcc-opt %s --lwcc-cpu-pack-weights --lwcc-cpu-emit-kernels --lwcc-cpu-flatten-constants | FileCheck %s --check-prefix=EMIT
+
+// An 8x3 weight matrix for 6-row register blocks (AVX2), C 16 wide: one K
+// block of 3, two row blocks, the second's four missing rows zero. Packed
+// [K blocks, row blocks, K_c, 6]: per k, the 6 rows' values side by side.
+// Both products reading @w share one packed copy; @v is not a constant and
+// stays.
+// CHECK: memref.global "private" constant @w_packed : memref<1x2x3x6xf32> = dense<{{\[\[\[}}[0.000000e+00, 3.000000e+00, 6.000000e+00, 9.000000e+00, 1.200000e+01, 1.500000e+01], [1.000000e+00, 4.000000e+00, 7.000000e+00, 1.000000e+01, 1.300000e+01, 1.600000e+01], [2.000000e+00, 5.000000e+00, 8.000000e+00, 1.100000e+01, 1.400000e+01, 1.700000e+01]], {{\[\[}}1.800000e+01, 2.100000e+01, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [1.900000e+01, 2.200000e+01, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00], [2.000000e+01, 2.300000e+01, 0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]]]> {alignment = 64 : i64}
+// CHECK-NOT: memref.global "private" constant @w_packed_
+// CHECK-LABEL: func @pack
+// CHECK: linalg.matmul {lwcc.packed_a = @w_packed}
+// CHECK: linalg.matmul {lwcc.packed_a = @w_packed}
+// CHECK: linalg.matmul ins
+//
+// The kernel then reads A from the packed global (tile (K block, row
+// block), k within the block, row within the block) and prefetches 512
+// elements ahead along it; the row-major @w, read by nothing, goes.
+// EMIT-NOT: memref.global "private" constant @w :
+// EMIT-LABEL: func @pack
+// EMIT: memref.get_global @w_packed : memref<36xf32>
+// EMIT: memref.prefetch %{{.+}}[%{{.+}}], read, locality<3>, data : memref<36xf32>
+// EMIT: memref.load %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %c0{{.*}}] : memref<1x2x3x6xf32>
+memref.global "private" constant @w : memref<8x3xf32> = dense<[[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0], [9.0, 10.0, 11.0], [12.0, 13.0, 14.0], [15.0, 16.0, 17.0], [18.0, 19.0, 20.0], [21.0, 22.0, 23.0]]>
+memref.global "private" @v : memref<8x3xf32> = dense<1.0>
+func.func @pack(%b: memref<3x16xf32>, %c: memref<8x16xf32>, %d: memref<8x16xf32>, %e: memref<8x16xf32>) {
+  %w = memref.get_global @w : memref<8x3xf32>
+  linalg.matmul ins(%w, %b : memref<8x3xf32>, memref<3x16xf32>) outs(%c : memref<8x16xf32>)
+  linalg.matmul ins(%w, %b : memref<8x3xf32>, memref<3x16xf32>) outs(%d : memref<8x16xf32>)
+  %v = memref.get_global @v : memref<8x3xf32>
+  linalg.matmul ins(%v, %b : memref<8x3xf32>, memref<3x16xf32>) outs(%e : memref<8x16xf32>)
+  return
+}
