@@ -45,6 +45,10 @@ CASES = {
     # dilated 3x3 (taps shifted by 2 rows and 2 columns).
     "k_image_stem": ([1, 3, 45, 45], 10, 7, 2, [3, 3, 3, 3], 1, 1),
     "k_image_dilated": ([1, 6, 30, 30], 7, 3, 1, [2, 2, 2, 2], 2, 1),
+    # depthwise on planes of a few vectors, run flattened (taps as shifts
+    # of the whole plane): 10x10, and 9x9 dilated (taps two rows away).
+    "k_dw3_flat": ([1, 12, 10, 10], 12, 3, 1, [1, 1, 1, 1], 1, 12),
+    "k_dw3_flat_dilated": ([1, 4, 9, 9], 4, 3, 1, [2, 2, 2, 2], 2, 4),
 }
 
 
@@ -156,6 +160,10 @@ CHAINS = {
     # the kept columns of the products, K = 144 in two blocks.
     "k_image_residual": ([1, 16, 28, 28], [(16, 3, 1, 1, "relu"), (16, 3, 1, 1, "relu")],
                          True),
+    # the same at 7x7: the depthwise runs on the flattened plane, its bias
+    # and relu6 absorbed.
+    "k_chain_flat_residual": ([1, 8, 7, 7], [(24, 1, 1, 1, "relu6"), (24, 3, 1, 24, "relu6"),
+                                              (8, 1, 1, 1, "relu6")], True),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),

@@ -464,3 +464,38 @@ func.func @narrow(%a: memref<12x80xf32>, %b: memref<80x49xf32>, %c: memref<12x49
   linalg.matmul ins(%a, %b : memref<12x80xf32>, memref<80x49xf32>) outs(%c : memref<12x49xf32>)
   return
 }
+
+// -----
+
+// A 3x3 depthwise conv on 7x7 planes, padding supplied by the kernel, runs
+// on the flattened plane (49 pixels: four vectors on AVX-512, the last one
+// lane): per output vector each tap is one shuffle of two input vectors
+// (tap (0, 0) reads 8 pixels back: lanes 8..23 of the vectors before and
+// at), the lanes whose tap leaves the image zeroed by a constant mask; the
+// last vector is read and written with a one-lane mask. Rows of 7 would
+// take three vectors each (4 + 2 + 1 lanes).
+// AVX512-LABEL: func @flat_depthwise
+// AVX512-DAG: %[[LAST:.+]] = arith.constant dense<[true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]> : vector<16xi1>
+// AVX512-DAG: %[[IN:.+]] = memref.collapse_shape %arg0 {{\[\[}}0], [1], [2, 3]] : memref<1x4x7x7xf32> into memref<1x4x49xf32>
+// AVX512-DAG: %[[OUT:.+]] = memref.collapse_shape %arg2 {{\[\[}}0], [1], [2, 3]] : memref<1x4x7x7xf32> into memref<1x4x49xf32>
+// AVX512: scf.for %[[C:.+]] = %c0 to %c4 step %c1 {
+// AVX512: vector.load %[[IN]][%c0, %[[C]], %c0] : memref<1x4x49xf32>, vector<16xf32>
+// AVX512: vector.shuffle %{{.+}}, %{{.+}} [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]
+// AVX512: arith.select
+// AVX512: vector.fma
+// AVX512: vector.store %{{.+}}, %[[OUT]][%c0, %[[C]], %c0] : memref<1x4x49xf32>, vector<16xf32>
+// AVX512: vector.maskedload %[[IN]][%c0, %[[C]], %c48], %[[LAST]]
+// AVX512: vector.maskedstore %[[OUT]][%c0, %[[C]], %c48], %[[LAST]]
+// AVX512: } {lwcc.parallel}
+// AVX512-NOT: linalg.
+func.func @flat_depthwise(%x: memref<1x4x7x7xf32>, %w: memref<4x3x3xf32>, %y: memref<1x4x7x7xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x4x9x9xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x4x9x9xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 7, 7] [1, 1, 1, 1] : memref<1x4x9x9xf32> to memref<1x4x7x7xf32, strided<[324, 81, 9, 1], offset: 10>>
+  memref.copy %x, %interior : memref<1x4x7x7xf32> to memref<1x4x7x7xf32, strided<[324, 81, 9, 1], offset: 10>>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x4x9x9xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x7x7xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x4x7x7xf32>
+  return
+}
