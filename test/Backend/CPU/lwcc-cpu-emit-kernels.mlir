@@ -112,20 +112,21 @@ func.func @ragged(%a: memref<7x3xf32>, %b: memref<3x13xf32>, %c: memref<7x13xf32
 
 // -----
 
-// Long rows of B (2 KiB) read by four row blocks per iteration, with
-// AVX-512's 6 x 4 blocks: each iteration packs a K_c x 64 tile of B (K in
-// two blocks of 128) into a stack buffer, rows one after the other, and the
-// row blocks read it from there. AVX2 reads B in place.
+// Long rows of B (2 KiB) read by several row blocks per iteration, with
+// AVX-512's 8 x 3 blocks (96 rows, a multiple of 8, and C wider than one
+// 6 x 4 tile): each iteration packs a K_c x 48 tile of B (K in two blocks
+// of 128) into a stack buffer, rows one after the other, and the row blocks
+// read it from there. AVX2 reads B in place.
 // AVX512-LABEL: func @packed
 // AVX512: scf.for
-// AVX512: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128x64xf32>
-// AVX512: scf.for {{.+}} step %c64 {
+// AVX512: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128x48xf32>
+// AVX512: scf.for {{.+}} step %c48 {
 // AVX512: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %c1 {
 // AVX512: %[[ROW:.+]] = vector.load %arg1[%[[K]], %{{.+}}] : memref<256x512xf32>, vector<16xf32>
 // AVX512: vector.store %[[ROW]], %[[TILE]][%{{.+}}, %c0]
 // AVX512: scf.for {{.*}} -> (vector<16xf32>
-// AVX512: vector.load %[[TILE]][%{{.+}}, %c0] : memref<128x64xf32>, vector<16xf32>
-// AVX512: vector.load %[[TILE]][%{{.+}}, %c48] : memref<128x64xf32>, vector<16xf32>
+// AVX512: vector.load %[[TILE]][%{{.+}}, %c0] : memref<128x48xf32>, vector<16xf32>
+// AVX512: vector.load %[[TILE]][%{{.+}}, %c32] : memref<128x48xf32>, vector<16xf32>
 // AVX512: } {lwcc.parallel}
 // AVX2-LABEL: func @packed
 // AVX2-NOT: memref.alloca
