@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Kernels/Kernels.h"
 #include "lwcc/Backend/CPU/Passes.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -400,13 +401,7 @@ struct DenseToMatmul : OpRewritePattern<linalg::GenericOp> {
         op.getNumReductionLoops() != 1 ||
         op.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
       return rewriter.notifyMatchFailure(op, "not x * w^T");
-    Block &body = op.getRegion().front();
-    auto yield = llvm::cast<linalg::YieldOp>(body.getTerminator());
-    auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-    auto mul = add ? add.getRhs().getDefiningOp<arith::MulFOp>() : nullptr;
-    if (!mul || add.getLhs() != body.getArgument(2) ||
-        mul.getLhs() != body.getArgument(0) ||
-        mul.getRhs() != body.getArgument(1) || body.getOperations().size() != 3)
+    if (!lwcc::cpu::isMultiplyAccumulate(op.getRegion().front()))
       return rewriter.notifyMatchFailure(op,
                                          "body is not a multiply-accumulate");
     DenseElementsAttr weights;

@@ -213,33 +213,18 @@ public:
       for (const auto &strip : tail)
         emitSegment(n, ch, oh, staticRow, 0, strip);
     };
-    auto channels = [&](Value n) {
-      scf::ForOp loop =
-          buildLoop(b, loc, 0, out[1], 1, {}, [&](Value ch, ValueRange) {
-            loadTaps(ch);
-            for (int64_t oh = 0; oh < rowsBegin; ++oh)
-              row(n, ch, indexConstant(b, loc, oh), oh);
-            if (rowsEnd > rowsBegin)
-              buildLoop(b, loc, rowsBegin, rowsEnd, 1, {},
-                        [&](Value oh, ValueRange) {
-                          row(n, ch, oh, std::nullopt);
-                          return SmallVector<Value>();
-                        });
-            for (int64_t oh = rowsEnd; oh < out[2]; ++oh)
-              row(n, ch, indexConstant(b, loc, oh), oh);
-            return SmallVector<Value>();
-          });
-      return loop;
-    };
-    // Threads split the channels (the images, for a batch).
-    if (out[0] == 1) {
-      markParallel(channels(indexConstant(b, loc, 0)));
-      return;
-    }
-    markParallel(buildLoop(b, loc, 0, out[0], 1, {}, [&](Value n, ValueRange) {
-      channels(n);
-      return SmallVector<Value>();
-    }));
+    forEachChannel([&](Value n, Value ch) {
+      loadTaps(ch);
+      for (int64_t oh = 0; oh < rowsBegin; ++oh)
+        row(n, ch, indexConstant(b, loc, oh), oh);
+      if (rowsEnd > rowsBegin)
+        buildLoop(b, loc, rowsBegin, rowsEnd, 1, {}, [&](Value oh, ValueRange) {
+          row(n, ch, oh, std::nullopt);
+          return SmallVector<Value>();
+        });
+      for (int64_t oh = rowsEnd; oh < out[2]; ++oh)
+        row(n, ch, indexConstant(b, loc, oh), oh);
+    });
   }
 
   /// Whether the unrolled code stays small: every tap is emitted for each
@@ -386,10 +371,18 @@ private:
                                         prefix(filled(v)), value);
       }
     };
+    forEachChannel([&](Value n, Value ch) {
+      loadTaps(ch);
+      emitPlane(n, ch);
+    });
+  }
+
+  /// Emits `body` for every channel of every image, split across threads
+  /// by channel (by image, for a batch).
+  void forEachChannel(llvm::function_ref<void(Value, Value)> body) {
     auto channels = [&](Value n) {
       return buildLoop(b, loc, 0, out[1], 1, {}, [&](Value ch, ValueRange) {
-        loadTaps(ch);
-        emitPlane(n, ch);
+        body(n, ch);
         return SmallVector<Value>();
       });
     };

@@ -624,13 +624,7 @@ std::optional<ImageRows> matchImageProduct(linalg::LinalgOp op) {
                (term.isFunctionOfDim(0) || term.isFunctionOfDim(1));
       }))
     return std::nullopt;
-  Block &body = generic.getRegion().front();
-  auto yield = llvm::cast<linalg::YieldOp>(body.getTerminator());
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddFOp>();
-  auto mul = add ? add.getRhs().getDefiningOp<arith::MulFOp>() : nullptr;
-  if (!mul || add.getLhs() != body.getArgument(2) ||
-      mul.getLhs() != body.getArgument(0) ||
-      mul.getRhs() != body.getArgument(1) || body.getOperations().size() != 3)
+  if (!isMultiplyAccumulate(generic.getRegion().front()))
     return std::nullopt;
   ArrayRef<int64_t> w =
       llvm::cast<MemRefType>(op.getDpsInputs()[0].getType()).getShape();

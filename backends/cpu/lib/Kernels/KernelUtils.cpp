@@ -47,6 +47,17 @@ void markParallel(scf::ForOp loop) {
   loop->setAttr(kParallelAttr, UnitAttr::get(loop.getContext()));
 }
 
+bool isMultiplyAccumulate(Block &body) {
+  auto yield = llvm::dyn_cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield ? yield.getOperand(0).getDefiningOp<arith::AddFOp>()
+                   : arith::AddFOp();
+  auto mul = add ? add.getRhs().getDefiningOp<arith::MulFOp>() : nullptr;
+  return mul && add.getLhs() == body.getArgument(2) &&
+         mul.getLhs() == body.getArgument(0) &&
+         mul.getRhs() == body.getArgument(1) &&
+         body.getOperations().size() == 3;
+}
+
 bool isVectorAddressable(Value memref) {
   auto type = llvm::dyn_cast<MemRefType>(memref.getType());
   return type && type.hasStaticShape() && type.isLastDimUnitStride() &&

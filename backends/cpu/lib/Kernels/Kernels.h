@@ -62,6 +62,10 @@ mlir::scf::ForOp buildLoop(mlir::OpBuilder &b, mlir::Location loc,
 /// Marks `loop`'s iterations as independent (lwcc-cpu-outline-parallel).
 void markParallel(mlir::scf::ForOp loop);
 
+/// Whether a linalg body is out = out + in0 * in1 (arguments in0, in1, out)
+/// and nothing else.
+bool isMultiplyAccumulate(mlir::Block &body);
+
 /// True for a memref whose shape is static and whose innermost dimension is
 /// contiguous, so rows can be read with vector loads.
 bool isVectorAddressable(mlir::Value memref);
