@@ -110,6 +110,23 @@ bool isBatchOneFloat(linalg::LinalgOp op) {
   return out.getDimSize(0) == 1 && llvm::isa<FloatType>(out.getElementType());
 }
 
+/// A convolution's operands and their types; strides and dilations.
+struct ConvOperands {
+  Value input, filter, init;
+  RankedTensorType inType, wType, outType;
+  SmallVector<int64_t, 2> strides, dilations;
+
+  template <typename ConvOp>
+  explicit ConvOperands(ConvOp op)
+      : input(op.getInputs()[0]), filter(op.getInputs()[1]),
+        init(op.getOutputs()[0]),
+        inType(llvm::cast<RankedTensorType>(input.getType())),
+        wType(llvm::cast<RankedTensorType>(filter.getType())),
+        outType(llvm::cast<RankedTensorType>(init.getType())),
+        strides(values(op.getStrides())), dilations(values(op.getDilations())) {
+  }
+};
+
 /// conv_2d_nchw_fchw as matmul, conv_2d_ngchw_gfchw (one more leading group
 /// dimension everywhere) as batch_matmul over the groups.
 template <typename ConvOp, typename GemmOp>
@@ -121,18 +138,12 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
       return rewriter.notifyMatchFailure(
           op, "not a static batch-1 float convolution");
     Location loc = op.getLoc();
-    Value input = op.getInputs()[0], filter = op.getInputs()[1],
-          init = op.getOutputs()[0];
-    auto inType = llvm::cast<RankedTensorType>(input.getType());
-    auto wType = llvm::cast<RankedTensorType>(filter.getType());
-    auto outType = llvm::cast<RankedTensorType>(init.getType());
+    auto [input, filter, init, inType, wType, outType, s, d] = ConvOperands(op);
     int64_t rank = outType.getRank();
     bool grouped = rank == 5;
     int64_t kh = wType.getDimSize(rank - 2), kw = wType.getDimSize(rank - 1);
     int64_t oh = outType.getDimSize(rank - 2),
             ow = outType.getDimSize(rank - 1);
-    SmallVector<int64_t, 2> s = values(op.getStrides()),
-                            d = values(op.getDilations());
     bool pointwise = kh == 1 && kw == 1 && s[0] == 1 && s[1] == 1 &&
                      inType.getDimSize(rank - 2) == oh &&
                      inType.getDimSize(rank - 1) == ow;
@@ -303,14 +314,8 @@ struct ConvAsImageGemm : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     if (!isBatchOneFloat(op))
       return rewriter.notifyMatchFailure(
           op, "not a static batch-1 float convolution");
-    SmallVector<int64_t, 2> s = values(op.getStrides()),
-                            d = values(op.getDilations());
     Location loc = op.getLoc();
-    Value input = op.getInputs()[0], filter = op.getInputs()[1],
-          init = op.getOutputs()[0];
-    auto inType = llvm::cast<RankedTensorType>(input.getType());
-    auto wType = llvm::cast<RankedTensorType>(filter.getType());
-    auto outType = llvm::cast<RankedTensorType>(init.getType());
+    auto [input, filter, init, inType, wType, outType, s, d] = ConvOperands(op);
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
     int64_t channels = inType.getDimSize(1), hp = inType.getDimSize(2),
             wp = inType.getDimSize(3);

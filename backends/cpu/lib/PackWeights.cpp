@@ -15,6 +15,9 @@
 
 #include "mlir/IR/SymbolTable.h"
 
+#include <map>
+#include <tuple>
+
 namespace lwcc::cpu {
 #define GEN_PASS_DEF_PACKWEIGHTSPASS
 #include "lwcc/Backend/CPU/Passes.h.inc"
@@ -52,9 +55,10 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
     ModuleOp module = getOperation();
     VectorTarget target{vectorBits / 32, vectorRegisters};
     SymbolTable symbols(module);
-    // One packed copy per weight global and layout, however many products
-    // read it.
-    DenseMap<std::pair<Operation *, int64_t>, FlatSymbolRefAttr> packed;
+    // One packed copy per weight global and layout (K_c and the block's
+    // rows depend on the product's shape), however many products read it.
+    std::map<std::tuple<Operation *, int64_t, int64_t>, FlatSymbolRefAttr>
+        packed;
     module.walk([&](linalg::LinalgOp op) {
       if (!isPackableGemm(op))
         return;
@@ -69,7 +73,8 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
                       .getShape()
                       .back();
       PackedWeightsLayout layout = packedWeightsLayout(target, m, n, k);
-      FlatSymbolRefAttr &symbol = packed[{global, layout.kc}];
+      FlatSymbolRefAttr &symbol =
+          packed[{global.getOperation(), layout.kc, layout.rows}];
       if (!symbol)
         symbol = pack(global, values, layout, symbols);
       op->setAttr(kPackedWeightsAttr, symbol);

@@ -342,11 +342,13 @@ private:
       return;
     buildLoop(b, loc, range.begin, range.end, indexConstant(b, loc, 1), {},
               [&](Value kk, ValueRange) {
+                // Where row kk starts once; each chunk is an offset from it.
+                SmallVector<Value, 3> row = bIndex(batch, kk, n0);
                 for (const Chunk &chunk : strip) {
                   auto type = VectorType::get({chunk.width}, b.getF32Type());
-                  Value v = vector::LoadOp::create(
-                      b, loc, type, bMat,
-                      bIndex(batch, kk, offset(n0, chunk.offset)));
+                  SmallVector<Value, 3> at = row;
+                  at.back() = offset(row.back(), chunk.offset);
+                  Value v = vector::LoadOp::create(b, loc, type, bMat, at);
                   vector::StoreOp::create(b, loc, v, packedB,
                                           packedIndex(kk, range, strip, chunk));
                 }
