@@ -49,6 +49,9 @@ CASES = {
     # of the whole plane): 10x10, and 9x9 dilated (taps two rows away).
     "k_dw3_flat": ([1, 12, 10, 10], 12, 3, 1, [1, 1, 1, 1], 1, 12),
     "k_dw3_flat_dilated": ([1, 4, 9, 9], 4, 3, 1, [2, 2, 2, 2], 2, 4),
+    # 729 columns: on AVX-512 the last 9 take one masked vector instead of
+    # 8 + 1 lanes, and B (rows of 2916 bytes) is packed.
+    "k_pointwise_masked": ([1, 32, 27, 27], 128, 1, 1, [0, 0, 0, 0], 1, 1),
 }
 
 
@@ -164,6 +167,13 @@ CHAINS = {
     # and relu6 absorbed.
     "k_chain_flat_residual": ([1, 8, 7, 7], [(24, 1, 1, 1, "relu6"), (24, 3, 1, 24, "relu6"),
                                               (8, 1, 1, 1, "relu6")], True),
+    # 169 columns, B unpacked: on AVX-512 the last 25 take two vectors, the
+    # second masked (16 + 8 + 1 lanes otherwise), in 6 x 4 blocks (30 rows)
+    # and 8 x 3 (200 rows); K = 200 runs in two blocks (partial sums
+    # through masked loads and stores), and the residual add and relu read
+    # the masked columns.
+    "k_chain_masked_tail": ([1, 200, 13, 13], [(30, 1, 1, 1, "relu"),
+                                               (200, 1, 1, 1, "relu")], True),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),

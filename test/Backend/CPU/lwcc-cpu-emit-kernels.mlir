@@ -450,6 +450,27 @@ func.func @image_product(%w: memref<4x2x3x3xf32>, %img: memref<2x272xf32>, %bias
 
 // -----
 
+// 25 columns, less than one tile: AVX-512 takes a full vector and a masked
+// one (9 lanes) where AVX2 takes 16 + 8 + 1 lanes.
+// AVX512-LABEL: func @masked_tail
+// AVX512-DAG: %[[MASK:.+]] = arith.constant dense<[true, true, true, true, true, true, true, true, true, false, false, false, false, false, false, false]> : vector<16xi1>
+// AVX512: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>
+// AVX512: vector.load %arg1[%{{.+}}, %c0] : memref<32x25xf32>, vector<16xf32>
+// AVX512: vector.maskedload %arg1[%{{.+}}, %c16], %[[MASK]], %{{.+}} : memref<32x25xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// AVX512-NOT: vector<8xf32>
+// AVX512-NOT: vector<1xf32>
+// AVX512: vector.store %{{.+}}, %arg2[%{{.+}}, %c0] : memref<16x25xf32>, vector<16xf32>
+// AVX512: vector.maskedstore %arg2[%{{.+}}, %c16], %[[MASK]], %{{.+}} : memref<16x25xf32>, vector<16xi1>, vector<16xf32>
+// AVX2-LABEL: func @masked_tail
+// AVX2-NOT: vector.maskedload
+// AVX2: vector.load %arg1[{{.+}}] : memref<32x25xf32>, vector<1xf32>
+func.func @masked_tail(%a: memref<16x32xf32>, %b: memref<32x25xf32>, %c: memref<16x25xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x32xf32>, memref<32x25xf32>) outs(%c : memref<16x25xf32>)
+  return
+}
+
+// -----
+
 // C one register tile wide (49 columns; AVX-512 tiles are 64): each row of
 // A is read by one tile only, so the tile prefetches it 64 elements ahead
 // along K (clamped to K's end). AVX2's 16-column tiles share A's rows.

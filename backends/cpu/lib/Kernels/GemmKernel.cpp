@@ -162,6 +162,7 @@ public:
     k = llvm::cast<MemRefType>(a.getType()).getShape().back();
     tuning = tuningFor(target, m, n);
     block = tuning.block;
+    maskTail = target.lanes >= 16;
   }
 
   void emit() {
@@ -209,6 +210,55 @@ private:
           b, loc, image->start.getSubMap({i}), window));
     index.back() = arith::AddIOp::create(b, loc, index.back(), col);
     return index;
+  }
+
+  /// The columns [begin, end) past the last full register tile. With
+  /// masked memory access (AVX-512) they take full vectors, the last one
+  /// masked: 25 columns two vectors instead of three (16 + 8 + 1), which
+  /// cost as many FMAs each as a full one.
+  SmallVector<Chunk> tailChunks(int64_t begin, int64_t end) {
+    SmallVector<Chunk> narrow = splitColumns(begin, end, target.lanes);
+    if (!maskTail || ceilDiv(end - begin, target.lanes) >=
+                         static_cast<int64_t>(narrow.size()))
+      return narrow;
+    SmallVector<Chunk> chunks;
+    for (int64_t at = begin; at < end; at += target.lanes)
+      chunks.push_back(
+          {at, std::min(target.lanes, end - at), end - at < target.lanes});
+    return chunks;
+  }
+
+  VectorType vectorType(const Chunk &chunk) {
+    return VectorType::get({chunk.masked ? target.lanes : chunk.width},
+                           b.getF32Type());
+  }
+
+  /// The mask of a masked chunk's lanes inside C.
+  Value laneMask(const Chunk &chunk) {
+    auto type = VectorType::get({target.lanes}, b.getI1Type());
+    SmallVector<bool> on(target.lanes, false);
+    std::fill_n(on.begin(), chunk.width, true);
+    return arith::ConstantOp::create(b, loc, type,
+                                     DenseElementsAttr::get(type, on));
+  }
+
+  Value load(const Chunk &chunk, Value memref, ValueRange index) {
+    VectorType type = vectorType(chunk);
+    if (!chunk.masked)
+      return vector::LoadOp::create(b, loc, type, memref, index);
+    Value zero = arith::ConstantOp::create(
+        b, loc, type, DenseElementsAttr::get(type, b.getF32FloatAttr(0)));
+    return vector::MaskedLoadOp::create(b, loc, type, memref, index,
+                                        laneMask(chunk), zero);
+  }
+
+  void store(const Chunk &chunk, Value value, Value memref, ValueRange index) {
+    if (!chunk.masked) {
+      vector::StoreOp::create(b, loc, value, memref, index);
+      return;
+    }
+    vector::MaskedStoreOp::create(b, loc, memref, index, laneMask(chunk),
+                                  value);
   }
 
   Value offset(Value base, int64_t delta) {
@@ -310,8 +360,8 @@ private:
           emitRows(batch, plan, group, column, full, range);
           return SmallVector<Value>();
         });
-      for (const auto &strip : intoStrips(
-               splitColumns(fullCols, count, target.lanes), block.vectors)) {
+      for (const auto &strip :
+           intoStrips(tailChunks(fullCols, count), block.vectors)) {
         packTile(batch, n0, strip, range);
         emitRows(batch, plan, group, n0, strip, range);
       }
@@ -345,10 +395,10 @@ private:
                 // Where row kk starts once; each chunk is an offset from it.
                 SmallVector<Value, 3> row = bIndex(batch, kk, n0);
                 for (const Chunk &chunk : strip) {
-                  auto type = VectorType::get({chunk.width}, b.getF32Type());
                   SmallVector<Value, 3> at = row;
                   at.back() = offset(row.back(), chunk.offset);
-                  Value v = vector::LoadOp::create(b, loc, type, bMat, at);
+                  // A masked chunk's lanes past C's end are packed as zeros.
+                  Value v = load(chunk, bMat, at);
                   vector::StoreOp::create(b, loc, v, packedB,
                                           packedIndex(kk, range, strip, chunk));
                 }
@@ -404,7 +454,7 @@ private:
       rowIdx.push_back(offset(m0, i));
     for (const Chunk &chunk : strip) {
       colIdx.push_back(offset(n0, chunk.offset));
-      types.push_back(VectorType::get({chunk.width}, f32));
+      types.push_back(vectorType(chunk));
     }
     int64_t cols = strip.size();
     // The tile's K block and row block of packed A (m0 is a multiple of
@@ -419,8 +469,7 @@ private:
       SmallVector<Value> accs;
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j)
-          accs.push_back(vector::LoadOp::create(
-              b, loc, types[j], c, at(batch, rowIdx[i], colIdx[j])));
+          accs.push_back(load(strip[j], c, at(batch, rowIdx[i], colIdx[j])));
       return accs;
     };
     auto fromBias = [&] {
@@ -465,8 +514,7 @@ private:
                 packedB ? vector::LoadOp::create(
                               b, loc, types[j], packedB,
                               packedIndex(kk, range, strip, strip[j]))
-                        : vector::LoadOp::create(b, loc, types[j], bMat,
-                                                 at(batch, kk, colIdx[j])));
+                        : load(strip[j], bMat, at(batch, kk, colIdx[j])));
           Value ahead;
           if (!packedA && n <= block.vectors * target.lanes)
             ahead =
@@ -510,7 +558,7 @@ private:
           return next;
         });
     ValueRange sums = loop.getResults();
-    auto store = [&](bool withEpilogue) {
+    auto storeTile = [&](bool withEpilogue) {
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j) {
           Value value = sums[i * cols + j];
@@ -518,23 +566,22 @@ private:
           if (withEpilogue) {
             SmallVector<Value> loaded;
             for (Value input : epilogueInputs)
-              loaded.push_back(vector::LoadOp::create(
-                  b, loc, types[j], input, at(batch, rowIdx[i], colIdx[j])));
+              loaded.push_back(
+                  load(strip[j], input, at(batch, rowIdx[i], colIdx[j])));
             value = applyEpilogueBody(b, loc, epilogue, value, loaded);
             if (epilogueResult)
               dest = epilogueResult;
           }
-          vector::StoreOp::create(b, loc, value, dest,
-                                  at(batch, rowIdx[i], colIdx[j]));
+          store(strip[j], value, dest, at(batch, rowIdx[i], colIdx[j]));
         }
     };
     // Partial sums of all but the last K block stay in C; only the last
     // applies the epilogue (the planner keeps C apart from the epilogue's
     // other buffers, or C is the result itself).
     if (!epilogue.consumer || !range.last)
-      return store(/*withEpilogue=*/true);
+      return storeTile(/*withEpilogue=*/true);
     branch(
-        range.last, [&] { store(true); }, [&] { store(false); });
+        range.last, [&] { storeTile(true); }, [&] { storeTile(false); });
   }
 
 public:
@@ -566,6 +613,9 @@ private:
   const VectorTarget &target;
   Tuning tuning;
   BlockShape block;
+  /// Whether C's ragged columns take masked full vectors (AVX-512) rather
+  /// than narrower ones.
+  bool maskTail = false;
   int64_t m = 0, n = 0, k = 0;
   Epilogue epilogue;
   SmallVector<Value> epilogueInputs;

@@ -23,10 +23,12 @@ struct VectorTarget {
   int64_t registers = 16;
 };
 
-/// A run of columns one vector covers: `width` lanes from `offset`.
+/// A run of columns one vector covers: `width` lanes from `offset`, or, if
+/// `masked`, the first `width` lanes of a full vector.
 struct Chunk {
   int64_t offset;
   int64_t width;
+  bool masked = false;
 };
 
 /// Splits columns [begin, end) into vectors of at most `lanes` lanes, each a
