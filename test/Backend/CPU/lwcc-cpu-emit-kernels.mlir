@@ -29,11 +29,14 @@ func.func @gemm(%a: memref<12x5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32
 
 // -----
 
-// 2 row blocks and 128 columns: 8 parallel iterations of one row block and
-// a 32-column panel (two register blocks), so threads get even shares.
+// 2 row blocks and 128 columns, C wider than tall: the 8 parallel
+// iterations split the columns (a thread reads only its panels of B), each
+// a 16-column panel over both row blocks.
 // AVX2-LABEL: func @wide
-// AVX2: scf.for %{{.+}} = %c0 to %c8 step %c1 {
-// AVX2: scf.for %{{.+}} = %c0 to %c32 step %c16 {
+// AVX2: scf.for %[[T:.+]] = %c0 to %c8 step %c1 {
+// AVX2: arith.muli %[[T]], %c16
+// AVX2: scf.for %[[R:.+]] = %c0 to %c2 step %c1 {
+// AVX2: arith.muli %[[R]], %c6
 // AVX2: } {lwcc.parallel}
 func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf32>) {
   linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x128xf32>) outs(%c : memref<12x128xf32>)
