@@ -259,6 +259,29 @@ def squeeze_excite():
     return m
 
 
+def stem_pool():
+    """ResNet's stem: a 7x7 stride-2 conv (an image product on the image's
+    phases), relu, 3x3 stride-2 max pool with padding. The relu moves past
+    the pool (lwnn-fuse-activations) into its epilogue, and the pool reads
+    the product's kept columns in place, supplying the -inf border itself."""
+    nodes, inits = [], []
+    w = RNG.uniform(-1, 1, (10, 3, 7, 7)).astype(np.float32)
+    b = RNG.uniform(-1, 1, (10,)).astype(np.float32)
+    inits += [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
+    nodes.append(helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[7, 7],
+                                  strides=[2, 2], pads=[3, 3, 3, 3]))
+    nodes.append(helper.make_node("Relu", ["c"], ["r"]))
+    nodes.append(helper.make_node("MaxPool", ["r"], ["y"], kernel_shape=[3, 3],
+                                  strides=[2, 2], pads=[1, 1, 1, 1]))
+    graph = helper.make_graph(
+        nodes, "k_stem_pool", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 45, 45])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10, 12, 12])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -276,6 +299,8 @@ def main():
         print(name)
     onnx.save(squeeze_excite(), os.path.join(out, "k_se_gate.onnx"))
     print("k_se_gate")
+    onnx.save(stem_pool(), os.path.join(out, "k_stem_pool.onnx"))
+    print("k_stem_pool")
 
 
 if __name__ == "__main__":

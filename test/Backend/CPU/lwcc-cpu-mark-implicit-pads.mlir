@@ -93,3 +93,28 @@ func.func @max_pool(%x: memref<1x4x8x8xf32>, %y: memref<1x4x4x4xf32>) {
   linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %window : memref<1x4x10x10xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x4xf32>)
   return
 }
+
+// -----
+
+// The source may be a view with row strides of its own (the kept columns
+// of an image product, rows of 10 in a buffer of rows of 12): its rows are
+// contiguous, so the max pool reads it in place.
+// CHECK-LABEL: func @strided_source
+// CHECK: %[[KEPT:.+]] = memref.subview %{{.+}}[0, 0, 0, 0] [1, 4, 8, 10]
+// CHECK: linalg.pooling_nchw_max
+// CHECK: memref.load %[[KEPT]][%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {lwcc.keep_alive}
+func.func @strided_source(%y: memref<1x4x4x5xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %wide = memref.alloc() : memref<1x4x8x12xf32>
+  linalg.fill ins(%cst : f32) outs(%wide : memref<1x4x8x12xf32>)
+  %kept = memref.subview %wide[0, 0, 0, 0] [1, 4, 8, 10] [1, 1, 1, 1] : memref<1x4x8x12xf32> to memref<1x4x8x10xf32, strided<[384, 96, 12, 1]>>
+  %p = memref.alloc() : memref<1x4x9x11xf32>
+  linalg.fill ins(%ninf : f32) outs(%p : memref<1x4x9x11xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 8, 10] [1, 1, 1, 1] : memref<1x4x9x11xf32> to memref<1x4x8x10xf32, strided<[396, 99, 11, 1], offset: 12>>
+  memref.copy %kept, %interior : memref<1x4x8x10xf32, strided<[384, 96, 12, 1]>> to memref<1x4x8x10xf32, strided<[396, 99, 11, 1], offset: 12>>
+  %window = memref.alloc() : memref<3x3xf32>
+  linalg.fill ins(%ninf : f32) outs(%y : memref<1x4x4x5xf32>)
+  linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %window : memref<1x4x9x11xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x5xf32>)
+  return
+}

@@ -60,8 +60,10 @@ std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader,
     return std::nullopt;
   pad.source = copy.getSource();
   auto sourceType = llvm::dyn_cast<MemRefType>(pad.source.getType());
+  // The source may be a view with row strides of its own (the kept
+  // columns of an image product), as long as its rows are contiguous.
   if (!sourceType || !sourceType.hasStaticShape() ||
-      !sourceType.getLayout().isIdentity() ||
+      !sourceType.isLastDimUnitStride() ||
       sourceType.getElementType() != paddedType.getElementType())
     return std::nullopt;
   ArrayRef<int64_t> offsets = interior.getStaticOffsets();

@@ -59,10 +59,14 @@ def FuseActivationsPass : Pass<"lwnn-fuse-activations", "::mlir::func::FuncOp"> 
     relu, relu6, clip, hard_swish, hard_sigmoid, sigmoid, silu, tanh or
     leaky_relu of a float conv / depthwise / pointwise / transposed conv /
     dense layer with no activation and no other user becomes that layer's
-    `act` (and `act_params`).
+    `act` (and `act_params`). A relu, relu6, clip or leaky_relu (alpha >= 0)
+    only a max pool reads moves past the pool (it commutes with the max),
+    so it runs on the smaller output in the pool's epilogue.
   }];
   let dependentDialects = ["::lwcc::lwnn::LWNNDialect"];
-  let statistics = [Statistic<"numFused", "num-fused", "Activations fused">];
+  let statistics = [Statistic<"numFused", "num-fused", "Activations fused">,
+                    Statistic<"numMovedPastPools", "num-moved-past-pools",
+                              "Activations moved past a max pool">];
 }
 
 #endif // LWCC_DIALECT_LWNN_TRANSFORMS_PASSES_TD
