@@ -52,6 +52,10 @@ CASES = {
     # 729 columns: on AVX-512 the last 9 take one masked vector instead of
     # 8 + 1 lanes, and B (rows of 2916 bytes) is packed.
     "k_pointwise_masked": ([1, 32, 27, 27], 128, 1, 1, [0, 0, 0, 0], 1, 1),
+    # an image product 289 columns wide (17 rows of 17): on AVX-512 the
+    # last column rides along with the last full tile, its B values packed
+    # beside the tile.
+    "k_image_extra_column": ([1, 8, 17, 15], 64, 3, 1, [1, 1, 1, 1], 1, 1),
 }
 
 
@@ -174,6 +178,11 @@ CHAINS = {
     # the masked columns.
     "k_chain_masked_tail": ([1, 200, 13, 13], [(30, 1, 1, 1, "relu"),
                                                (200, 1, 1, 1, "relu")], True),
+    # 7x7 outputs: on AVX-512 the 49th column rides along with the 48 of
+    # the tile (a vector over 8 rows): K = 200 in two blocks (the column's
+    # partial sums through C), then bias, residual add and relu on it.
+    "k_chain_extra_column": ([1, 200, 7, 7], [(64, 1, 1, 1, "relu"),
+                                              (200, 1, 1, 1, "relu")], True),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),

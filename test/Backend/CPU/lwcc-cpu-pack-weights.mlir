@@ -1,5 +1,6 @@
 // RUN: lwcc-opt %s --lwcc-cpu-pack-weights | FileCheck %s
 // RUN: lwcc-opt %s --lwcc-cpu-pack-weights --lwcc-cpu-emit-kernels --lwcc-cpu-flatten-constants | FileCheck %s --check-prefix=EMIT
+// RUN: lwcc-opt %s --lwcc-cpu-pack-weights='vector-bits=512 vector-registers=32' --lwcc-cpu-emit-kernels='vector-bits=512 vector-registers=32' --canonicalize | FileCheck %s --check-prefix=EXTRA
 
 // An 8x3 weight matrix for 6-row register blocks (AVX2), C 16 wide: one K
 // block of 3, two row blocks, the second's four missing rows zero. Packed
@@ -29,5 +30,30 @@ func.func @pack(%b: memref<3x16xf32>, %c: memref<8x16xf32>, %d: memref<8x16xf32>
   linalg.matmul ins(%w, %b : memref<8x3xf32>, memref<3x16xf32>) outs(%d : memref<8x16xf32>)
   %v = memref.get_global @v : memref<8x3xf32>
   linalg.matmul ins(%v, %b : memref<8x3xf32>, memref<3x16xf32>) outs(%e : memref<8x16xf32>)
+  return
+}
+
+// AVX-512, C 49 wide (a 7x7 output): 8 x 3 blocks, A packed 8 rows to a k,
+// and the 49th column rides along with the 48 of the tile as a 25th
+// accumulator: a vector over the block's 8 rows, times A's column for k
+// (8 contiguous floats of packed A) and a broadcast of B[k, 48]; C's column
+// read and written a row at a time. No tile of its own for the column.
+// EXTRA-LABEL: func @extra_column
+// EXTRA: memref.get_global @x_packed : memref<1x8x8x8xf32>
+// EXTRA: %[[COL:.+]] = memref.load %arg1[%{{.+}}, %c48] : memref<64x49xf32>
+// EXTRA: %[[INIT:.+]] = vector.from_elements {{.+}} : vector<8xf32>
+// EXTRA: scf.for {{.+}} iter_args({{.+}}, %[[ACC:.+]] = %[[INIT]]) -> ({{.+}}, vector<8xf32>)
+// EXTRA-COUNT-24: vector.fma {{.+}} : vector<16xf32>
+// EXTRA: %[[A:.+]] = vector.load %{{.+}}[%c0, %{{.+}}, %{{.+}}, %c0] : memref<1x8x8x8xf32>, vector<8xf32>
+// EXTRA: %[[B:.+]] = memref.load %arg0[%{{.+}}, %c48] : memref<8x49xf32>
+// EXTRA: %[[SPLAT:.+]] = vector.broadcast %[[B]] : f32 to vector<8xf32>
+// EXTRA: vector.fma %[[A]], %[[SPLAT]], %[[ACC]] : vector<8xf32>
+// EXTRA-COUNT-8: memref.store {{.+}}, %arg1[%{{.+}}, %c48] : memref<64x49xf32>
+// EXTRA-NOT: vector<1xf32>
+// EXTRA: return
+memref.global "private" constant @x : memref<64x8xf32> = dense<1.0>
+func.func @extra_column(%b: memref<8x49xf32>, %c: memref<64x49xf32>) {
+  %x = memref.get_global @x : memref<64x8xf32>
+  linalg.matmul ins(%x, %b : memref<64x8xf32>, memref<8x49xf32>) outs(%c : memref<64x49xf32>)
   return
 }

@@ -31,6 +31,11 @@ using namespace mlir;
 namespace lwcc::cpu {
 namespace {
 
+/// At most this many ragged columns ride along with the last full register
+/// tile as extra accumulators, each a vector over the block's rows (see
+/// GemmEmitter::extraColumns).
+constexpr int64_t kMaxExtraColumns = 2;
+
 /// Rows of C and vectors per row of the register block.
 struct BlockShape {
   int64_t rows;
@@ -63,8 +68,16 @@ Tuning tuningFor(const VectorTarget &target, int64_t m, int64_t n) {
     // 0.319, 1000x169x512 1.178 -> 1.118; but not 64x3136x256 (0.674 vs
     // 0.709; rows not a multiple of 6, columns of 64 but not of 48) nor
     // 7x7 outputs (one 6 x 4 strip: 400x49x400 0.102 vs 0.111).
-    bool eightRows = m % 8 == 0 && n > 64 &&
-                     !(m % 6 != 0 && m >= 64 && n % 64 == 0 && n % 48 != 0);
+    // And where the columns past the last full 8 x 3 tile are one or two:
+    // they ride along with it (7x7 outputs: 49 columns, 25 FMAs per k for
+    // 8 rows where 6 x 4 took 24 for 6).
+    int64_t tail = n % (3 * target.lanes);
+    bool extraFits =
+        n > 3 * target.lanes && tail != 0 && tail <= kMaxExtraColumns;
+    bool eightRows =
+        m % 8 == 0 &&
+        (extraFits ||
+         (n > 64 && !(m % 6 != 0 && m >= 64 && n % 64 == 0 && n % 48 != 0)));
     if (eightRows)
       return {{8, 3}, 32 * 1024, true};
     return {{6, 4}, 32 * 1024, true};
@@ -317,6 +330,12 @@ private:
             packedB = memref::AllocaOp::create(
                 b, loc, MemRefType::get({plan.kc, width}, b.getF32Type()),
                 b.getI64IntegerAttr(64));
+            int64_t lastCount = n - (plan.colPanels - 1) * plan.nc;
+            if (extraColumns(std::min(plan.nc, n)) || extraColumns(lastCount))
+              packedExtra = memref::AllocaOp::create(
+                  b, loc,
+                  MemRefType::get({plan.kc, kMaxExtraColumns}, b.getF32Type()),
+                  b.getI64IntegerAttr(64));
           }
           Value zero = indexConstant(b, loc, 0);
           Value group =
@@ -368,13 +387,21 @@ private:
       full.push_back({v * target.lanes, target.lanes});
     auto columns = [&](int64_t count) {
       int64_t fullCols = count / width * width;
-      if (fullCols > 0)
-        buildLoop(b, loc, 0, fullCols, width, {}, [&](Value j, ValueRange) {
+      int64_t extra = extraColumns(count);
+      int64_t loopCols = extra ? fullCols - width : fullCols;
+      if (loopCols > 0)
+        buildLoop(b, loc, 0, loopCols, width, {}, [&](Value j, ValueRange) {
           Value column = arith::AddIOp::create(b, loc, n0, j);
           packTile(batch, column, full, range);
           emitRows(batch, plan, group, column, full, range);
           return SmallVector<Value>();
         });
+      if (extra) {
+        Value column = offset(n0, loopCols);
+        packTile(batch, column, full, range, extra);
+        emitRows(batch, plan, group, column, full, range, extra);
+        return;
+      }
       for (const auto &strip :
            intoStrips(tailChunks(fullCols, count), block.vectors)) {
         packTile(batch, n0, strip, range);
@@ -387,6 +414,23 @@ private:
     branch(
         equals(panel, plan.colPanels - 1), [&] { columns(lastCount); },
         [&] { columns(plan.nc); });
+  }
+
+  /// How many columns past the last full register tile of `count` ride
+  /// along with it (0: none, they take tiles of their own). Each is one
+  /// more accumulator holding a column of the block: a vector over its
+  /// rows, multiplied per k by a vector of A's column (contiguous only in
+  /// packed A) and a broadcast of B. A tile of its own for one column cost
+  /// as many FMAs per row as a full one; riding along, one per block.
+  int64_t extraColumns(int64_t count) const {
+    int64_t width = block.vectors * target.lanes;
+    int64_t tail = count % width;
+    // The extra accumulators, A's column and B's broadcast need registers
+    // beyond the block's: only with 32 of them, and a column in one.
+    if (!packedA || target.registers < 32 || block.rows > target.lanes ||
+        count < width || tail == 0 || tail > kMaxExtraColumns)
+      return 0;
+    return tail;
   }
 
   /// Where B's row kk, columns `chunk` of `strip`, sit in the packed tile.
@@ -402,9 +446,10 @@ private:
   /// length (a TLB miss a row when rows are pages apart, split loads when
   /// they are not vector-aligned).
   void packTile(Value batch, Value n0, ArrayRef<Chunk> strip,
-                const KRange &range) {
+                const KRange &range, int64_t extra = 0) {
     if (!packedB)
       return;
+    int64_t stripEnd = strip.back().offset + strip.back().width;
     buildLoop(b, loc, range.begin, range.end, indexConstant(b, loc, 1), {},
               [&](Value kk, ValueRange) {
                 // Where row kk starts once; each chunk is an offset from it.
@@ -417,6 +462,15 @@ private:
                   vector::StoreOp::create(b, loc, v, packedB,
                                           packedIndex(kk, range, strip, chunk));
                 }
+                for (int64_t j = 0; j < extra; ++j) {
+                  SmallVector<Value, 3> at = row;
+                  at.back() = offset(row.back(), stripEnd + j);
+                  Value v = memref::LoadOp::create(b, loc, bMat, at);
+                  memref::StoreOp::create(
+                      b, loc, v, packedExtra,
+                      {arith::SubIOp::create(b, loc, kk, range.begin),
+                       indexConstant(b, loc, j)});
+                }
                 return SmallVector<Value>();
               });
   }
@@ -424,14 +478,14 @@ private:
   /// The row blocks of `group` over the columns `strip` (from n0): full
   /// register blocks, then the matrix's ragged rows in the last group.
   void emitRows(Value batch, const Blocking &plan, Value group, Value n0,
-                ArrayRef<Chunk> strip, const KRange &range) {
+                ArrayRef<Chunk> strip, const KRange &range, int64_t extra = 0) {
     int64_t fullBlocks = m / block.rows;
     int64_t ragged = m % block.rows;
     auto blockLoop = [&](Value lower, Value upper) {
       buildLoop(b, loc, lower, upper, indexConstant(b, loc, 1), {},
                 [&](Value i, ValueRange) {
                   emitTile(batch, scaled(i, block.rows), block.rows, n0, strip,
-                           range);
+                           range, extra);
                   return SmallVector<Value>();
                 });
     };
@@ -440,7 +494,7 @@ private:
       if (fullBlocks > 0)
         blockLoop(indexConstant(b, loc, 0), indexConstant(b, loc, fullBlocks));
       if (ragged)
-        emitTile(batch, raggedRow, ragged, n0, strip, range);
+        emitTile(batch, raggedRow, ragged, n0, strip, range, extra);
       return;
     }
     // Groups share the full blocks evenly, group g taking [g*F/G,
@@ -455,13 +509,15 @@ private:
       auto last = scf::IfOp::create(b, loc, equals(group, plan.rowGroups - 1));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(last.thenBlock()->getTerminator());
-      emitTile(batch, raggedRow, ragged, n0, strip, range);
+      emitTile(batch, raggedRow, ragged, n0, strip, range, extra);
     }
   }
 
-  /// C[m0 .. m0+rows, n0 + strip] += A[m0 .., range] x B[range, n0 + strip].
+  /// C[m0 .. m0+rows, n0 + strip] += A[m0 .., range] x B[range, n0 + strip],
+  /// and the `extra` columns after the strip (extraColumns) as vectors over
+  /// the block's rows.
   void emitTile(Value batch, Value m0, int64_t rows, Value n0,
-                ArrayRef<Chunk> strip, const KRange &range) {
+                ArrayRef<Chunk> strip, const KRange &range, int64_t extra = 0) {
     Type f32 = b.getF32Type();
     SmallVector<Value> rowIdx, colIdx;
     SmallVector<VectorType> types;
@@ -472,6 +528,22 @@ private:
       types.push_back(vectorType(chunk));
     }
     int64_t cols = strip.size();
+    int64_t stripEnd = strip.back().offset + strip.back().width;
+    SmallVector<Value> extraIdx;
+    for (int64_t j = 0; j < extra; ++j)
+      extraIdx.push_back(offset(n0, stripEnd + j));
+    auto columnType = VectorType::get({block.rows}, f32);
+    Value zero = extra ? arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))
+                             .getResult()
+                       : Value();
+    // Column j of the extras from `memref` (rows past the tile's are 0).
+    auto gatherColumn = [&](Value memref, int64_t j) -> Value {
+      SmallVector<Value> lanes(block.rows, zero);
+      for (int64_t i = 0; i < rows; ++i)
+        lanes[i] = memref::LoadOp::create(b, loc, memref,
+                                          at(batch, rowIdx[i], extraIdx[j]));
+      return vector::FromElementsOp::create(b, loc, columnType, lanes);
+    };
     // The tile's K block and row block of packed A (m0 is a multiple of
     // the block's rows, the K range starts a K block).
     SmallVector<Value, 2> aTile;
@@ -485,10 +557,13 @@ private:
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j)
           accs.push_back(load(strip[j], c, at(batch, rowIdx[i], colIdx[j])));
+      for (int64_t j = 0; j < extra; ++j)
+        accs.push_back(gatherColumn(c, j));
       return accs;
     };
     auto fromBias = [&] {
       SmallVector<Value> accs;
+      SmallVector<Value> column(block.rows, zero);
       for (int64_t i = 0; i < rows; ++i) {
         SmallVector<Value, 2> channel = {rowIdx[i]};
         if (batched)
@@ -499,7 +574,11 @@ private:
                 : memref::LoadOp::create(b, loc, epilogue.bias, channel);
         for (int64_t j = 0; j < cols; ++j)
           accs.push_back(vector::BroadcastOp::create(b, loc, types[j], bias));
+        column[i] = bias;
       }
+      for (int64_t j = 0; j < extra; ++j)
+        accs.push_back(
+            vector::FromElementsOp::create(b, loc, columnType, column));
       return accs;
     };
     SmallVector<Value> accs;
@@ -511,6 +590,7 @@ private:
       SmallVector<Type> accTypes;
       for (int64_t i = 0; i < rows; ++i)
         accTypes.append(types.begin(), types.end());
+      accTypes.append(extra, columnType);
       auto start = scf::IfOp::create(b, loc, accTypes, range.first,
                                      /*withElseRegion=*/true);
       OpBuilder::InsertionGuard guard(b);
@@ -570,6 +650,24 @@ private:
                                                    iter[i * cols + j]));
             }
           }
+          if (extra) {
+            Value aColumn =
+                vector::LoadOp::create(b, loc, columnType, packedA,
+                                       ValueRange{aTile[0], aTile[1], kLocal,
+                                                  indexConstant(b, loc, 0)});
+            for (int64_t j = 0; j < extra; ++j) {
+              Value scalar =
+                  packedB ? memref::LoadOp::create(
+                                b, loc, packedExtra,
+                                ValueRange{kLocal, indexConstant(b, loc, j)})
+                          : memref::LoadOp::create(b, loc, bMat,
+                                                   at(batch, kk, extraIdx[j]));
+              Value splat =
+                  vector::BroadcastOp::create(b, loc, columnType, scalar);
+              next.push_back(vector::FMAOp::create(b, loc, aColumn, splat,
+                                                   iter[rows * cols + j]));
+            }
+          }
           return next;
         });
     ValueRange sums = loop.getResults();
@@ -589,6 +687,22 @@ private:
           }
           store(strip[j], value, dest, at(batch, rowIdx[i], colIdx[j]));
         }
+      for (int64_t j = 0; j < extra; ++j) {
+        Value value = sums[rows * cols + j];
+        Value dest = c;
+        if (withEpilogue) {
+          SmallVector<Value> loaded;
+          for (Value input : epilogueInputs)
+            loaded.push_back(gatherColumn(input, j));
+          value = applyEpilogueBody(b, loc, epilogue, value, loaded);
+          if (epilogueResult)
+            dest = epilogueResult;
+        }
+        for (int64_t i = 0; i < rows; ++i)
+          memref::StoreOp::create(b, loc,
+                                  vector::ExtractOp::create(b, loc, value, i),
+                                  dest, at(batch, rowIdx[i], extraIdx[j]));
+      }
     };
     // Partial sums of all but the last K block stay in C; only the last
     // applies the epilogue (the planner keeps C apart from the epilogue's
@@ -635,8 +749,9 @@ private:
   Epilogue epilogue;
   SmallVector<Value> epilogueInputs;
   Value epilogueResult;
-  /// The current iteration's packed tile of B, if B is packed.
-  Value packedB;
+  /// The current iteration's packed tile of B, if B is packed, and the
+  /// columns riding along with its last tile (extraColumns).
+  Value packedB, packedExtra;
   std::optional<ImageRows> image;
   Value packedA, packedFlat;
   int64_t packedKc = 0, packedRowBlocks = 0, packedElements = 0;
