@@ -54,13 +54,19 @@ def PlanArenaPass : Pass<"lwcc-plan-arena", "::mlir::func::FuncOp"> {
 }
 
 def LowerCopiesPass : Pass<"lwcc-cpu-lower-copies", "::mlir::func::FuncOp"> {
-  let summary = "Turn memref.copy into linalg.copy";
+  let summary = "Turn memref.copy into vector row copies or linalg.copy";
   let description = [{
     `memref.copy` between strided views lowers to a call into MLIR's C
-    runner library, which a generated library must not depend on; as
-    `linalg.copy` it becomes ordinary loops.
+    runner library, which a generated library must not depend on. Between
+    static views with contiguous rows (at least 4 elements) it becomes
+    loops over the rows, each row vector loads and stores of up to 16
+    lanes, the outermost loop over more than one row marked `lwcc.parallel`;
+    other copies become `linalg.copy` (ordinary loops).
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def FlattenConstantsPass : Pass<"lwcc-cpu-flatten-constants", "::mlir::ModuleOp"> {
