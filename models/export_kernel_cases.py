@@ -268,6 +268,40 @@ def squeeze_excite():
     return m
 
 
+def se_project(name, shape, out_channels, gate):
+    """Squeeze-excite (sigmoid or hard-sigmoid gate) before a 1x1
+    projection with bias: the gate scales the projection's B rows inside
+    the GEMM kernel (lwcc-cpu-fuse-elementwise)."""
+    nodes, inits, c = [], [], shape[1]
+    nodes.append(helper.make_node("GlobalAveragePool", ["x"], ["pooled"]))
+    s = conv_node(nodes, inits, "reduce", "pooled", c, 8, 1)
+    e = conv_node(nodes, inits, "expand", s, 8, c, 1, act=None)
+    if gate == "sigmoid":
+        nodes.append(helper.make_node("Sigmoid", [e], ["gate"]))
+    else:
+        nodes.append(helper.make_node("HardSigmoid", [e], ["gate"], alpha=1 / 6, beta=0.5))
+    nodes.append(helper.make_node("Mul", ["x", "gate"], ["scaled"]))
+    conv_node(nodes, inits, "project", "scaled", c, out_channels, 1, act=None)
+    nodes[-1].output[0] = "y"
+    graph = helper.make_graph(
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT,
+                                       [1, out_channels, shape[2], shape[3]])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
+# name: (input shape, out channels, gate). At 28x28 (784 columns, 16 row
+# blocks) B is packed and scaled as it is packed; at 7x7 it is scaled in
+# the micro-kernel, the 49th column (AVX-512) included.
+SE_PROJECTIONS = {
+    "k_se_project": ([1, 144, 28, 28], 128, "sigmoid"),
+    "k_se_project_7x7": ([1, 96, 7, 7], 64, "hard_sigmoid"),
+}
+
+
 def stem_pool():
     """ResNet's stem: a 7x7 stride-2 conv (an image product on the image's
     phases), relu, 3x3 stride-2 max pool with padding. The relu moves past
@@ -310,6 +344,9 @@ def main():
     print("k_se_gate")
     onnx.save(stem_pool(), os.path.join(out, "k_stem_pool.onnx"))
     print("k_stem_pool")
+    for name, spec in SE_PROJECTIONS.items():
+        onnx.save(se_project(name, *spec), os.path.join(out, name + ".onnx"))
+        print(name)
 
 
 if __name__ == "__main__":

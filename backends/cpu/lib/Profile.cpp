@@ -82,6 +82,15 @@ Description describe(Operation *op) {
       d.kind = "gemm";
     return d;
   }
+  if (d.kind == "pointwise" && llvm::isa<linalg::GenericOp>(op)) {
+    // A GEMM whose B rows are scaled (lwcc-cpu-fuse-elementwise): A [M, K].
+    ArrayRef<int64_t> a = shapeOf(linalgOp.getDpsInputs()[0]);
+    if (!out.empty() && !a.empty()) {
+      d.flops = 2 * product(out) * a.back();
+      d.what += " " + dims(out) + "x" + std::to_string(a.back());
+    }
+    return d;
+  }
   if (d.kind == "conv-gemm" && llvm::isa<linalg::GenericOp>(op)) {
     // An image product (lwcc-cpu-conv-to-gemm): C [F, OH*W] from filters
     // [F, C, KH, KW]; its work includes the columns it drops.

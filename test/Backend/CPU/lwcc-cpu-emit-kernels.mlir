@@ -524,3 +524,56 @@ func.func @flat_depthwise(%x: memref<1x4x7x7xf32>, %w: memref<4x3x3xf32>, %y: me
   %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x4x7x7xf32>
   return
 }
+
+// -----
+
+// A GEMM whose B rows are scaled (a squeeze-excite gate folded in by
+// lwcc-cpu-fuse-elementwise). B unpacked (12 x 32): per k the loaded
+// vectors of B's row are multiplied by the broadcast scale before the
+// FMAs.
+// AVX512-LABEL: func @scaled_rows
+// AVX512: scf.for %[[K:.+]] = %c0 to %c5 step %c1 iter_args(
+// AVX512: %[[B0:.+]] = vector.load %arg2[%[[K]], %c0] : memref<5x32xf32>, vector<16xf32>
+// AVX512: %[[S:.+]] = memref.load %arg1[%[[K]]] : memref<5xf32>
+// AVX512: %[[SPLAT:.+]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
+// AVX512: %[[SB0:.+]] = arith.mulf %[[B0]], %[[SPLAT]] : vector<16xf32>
+// AVX512: vector.fma %{{.+}}, %[[SB0]], %{{.+}} : vector<16xf32>
+// AVX512-NOT: linalg.generic
+func.func @scaled_rows(%a: memref<12x5xf32>, %s: memref<5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %s, %b : memref<12x5xf32>, memref<5xf32>, memref<5x32xf32>) outs(%c : memref<12x32xf32>) attrs = {lwcc.kind = "pointwise"} {
+  ^bb0(%x: f32, %y: f32, %z: f32, %o: f32):
+    %0 = arith.mulf %z, %y : f32
+    %1 = arith.mulf %x, %0 : f32
+    %2 = arith.addf %o, %1 : f32
+    linalg.yield %2 : f32
+  }
+  return
+}
+
+// -----
+
+// The same with B packed (rows of 2 KiB, 16 row blocks per column panel):
+// the rows are scaled as they are packed, the micro-kernel reads them as
+// they are.
+// AVX512-LABEL: func @scaled_rows_packed
+// AVX512: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<32x64xf32>
+// AVX512: scf.for %[[K:.+]] = %c0 to %c32 step %c1 {
+// AVX512: %[[S:.+]] = memref.load %arg1[%[[K]]] : memref<32xf32>
+// AVX512: %[[ROW:.+]] = vector.load %arg2[%[[K]], %{{.+}}] : memref<32x512xf32>, vector<16xf32>
+// AVX512: %[[SPLAT:.+]] = vector.broadcast %[[S]] : f32 to vector<16xf32>
+// AVX512: %[[SCALED:.+]] = arith.mulf %[[ROW]], %[[SPLAT]] : vector<16xf32>
+// AVX512: vector.store %[[SCALED]], %[[TILE]][%[[K]], %c0]
+// AVX512: scf.for {{.+}} iter_args(
+// AVX512-NOT: arith.mulf
+// AVX512: vector.fma
+// AVX512: scf.yield
+func.func @scaled_rows_packed(%a: memref<64x32xf32>, %s: memref<32xf32>, %b: memref<32x512xf32>, %c: memref<64x512xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (k)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%a, %s, %b : memref<64x32xf32>, memref<32xf32>, memref<32x512xf32>) outs(%c : memref<64x512xf32>) attrs = {lwcc.kind = "pointwise"} {
+  ^bb0(%x: f32, %y: f32, %z: f32, %o: f32):
+    %0 = arith.mulf %z, %y : f32
+    %1 = arith.mulf %x, %0 : f32
+    %2 = arith.addf %o, %1 : f32
+    linalg.yield %2 : f32
+  }
+  return
+}

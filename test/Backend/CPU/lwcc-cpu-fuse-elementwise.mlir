@@ -85,3 +85,28 @@ func.func @returned(%w: tensor<2x3x3x3xf32>, %img: tensor<3x56xf32>, %init: tens
   } -> tensor<1x2x4x6xf32>
   return %r : tensor<1x2x4x6xf32>
 }
+
+// -----
+
+// A projection reading an image times a squeeze-excite gate: one GEMM
+// generic over A, the gate as a row scale of B and the image itself; the
+// product's pass over the image goes.
+// CHECK-LABEL: func @gate_into_gemm
+// CHECK-DAG: %[[ROWS:.+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1], [2, 3]] : tensor<1x6x4x4xf32> into tensor<6x16xf32>
+// CHECK-DAG: %[[SCALE:.+]] = tensor.collapse_shape %arg1 {{\[\[}}0, 1, 2, 3]] : tensor<1x6x1x1xf32> into tensor<6xf32>
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #{{.+}}, #{{.+}}, #{{.+}}], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg2, %[[SCALE]], %[[ROWS]] : tensor<3x6xf32>, tensor<6xf32>, tensor<6x16xf32>) outs(%arg3 : tensor<3x16xf32>) attrs = {lwcc.kind = "pointwise"}
+// CHECK: %[[S:.+]] = arith.mulf %{{.+}}, %{{.+}} : f32
+// CHECK: %[[P:.+]] = arith.mulf %{{.+}}, %[[S]] : f32
+// CHECK: arith.addf %{{.+}}, %[[P]] : f32
+// CHECK-NOT: linalg.matmul
+func.func @gate_into_gemm(%x: tensor<1x6x4x4xf32>, %g: tensor<1x6x1x1xf32>, %w: tensor<3x6xf32>, %init: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  %e = tensor.empty() : tensor<1x6x4x4xf32>
+  %p = linalg.generic {indexing_maps = [affine_map<(a, b, c, d) -> (a, b, c, d)>, affine_map<(a, b, c, d) -> (a, b, 0, 0)>, affine_map<(a, b, c, d) -> (a, b, c, d)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x, %g : tensor<1x6x4x4xf32>, tensor<1x6x1x1xf32>) outs(%e : tensor<1x6x4x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %v = arith.mulf %a, %b : f32
+    linalg.yield %v : f32
+  } -> tensor<1x6x4x4xf32>
+  %b = tensor.collapse_shape %p [[0, 1], [2, 3]] : tensor<1x6x4x4xf32> into tensor<6x16xf32>
+  %c = linalg.matmul {lwcc.kind = "pointwise"} ins(%w, %b : tensor<3x6xf32>, tensor<6x16xf32>) outs(%init : tensor<3x16xf32>) -> tensor<3x16xf32>
+  return %c : tensor<3x16xf32>
+}

@@ -450,29 +450,40 @@ private:
     if (!packedB)
       return;
     int64_t stripEnd = strip.back().offset + strip.back().width;
-    buildLoop(b, loc, range.begin, range.end, indexConstant(b, loc, 1), {},
-              [&](Value kk, ValueRange) {
-                // Where row kk starts once; each chunk is an offset from it.
-                SmallVector<Value, 3> row = bIndex(batch, kk, n0);
-                for (const Chunk &chunk : strip) {
-                  SmallVector<Value, 3> at = row;
-                  at.back() = offset(row.back(), chunk.offset);
-                  // A masked chunk's lanes past C's end are packed as zeros.
-                  Value v = load(chunk, bMat, at);
-                  vector::StoreOp::create(b, loc, v, packedB,
-                                          packedIndex(kk, range, strip, chunk));
-                }
-                for (int64_t j = 0; j < extra; ++j) {
-                  SmallVector<Value, 3> at = row;
-                  at.back() = offset(row.back(), stripEnd + j);
-                  Value v = memref::LoadOp::create(b, loc, bMat, at);
-                  memref::StoreOp::create(
-                      b, loc, v, packedExtra,
-                      {arith::SubIOp::create(b, loc, kk, range.begin),
-                       indexConstant(b, loc, j)});
-                }
-                return SmallVector<Value>();
-              });
+    buildLoop(
+        b, loc, range.begin, range.end, indexConstant(b, loc, 1), {},
+        [&](Value kk, ValueRange) {
+          // Where row kk starts once; each chunk is an offset from it.
+          SmallVector<Value, 3> row = bIndex(batch, kk, n0);
+          Value scale =
+              rowScale
+                  ? memref::LoadOp::create(b, loc, rowScale, kk).getResult()
+                  : Value();
+          for (const Chunk &chunk : strip) {
+            SmallVector<Value, 3> at = row;
+            at.back() = offset(row.back(), chunk.offset);
+            // A masked chunk's lanes past C's end are packed as zeros.
+            Value v = load(chunk, bMat, at);
+            if (scale)
+              v = arith::MulFOp::create(
+                  b, loc, v,
+                  vector::BroadcastOp::create(b, loc, v.getType(), scale));
+            vector::StoreOp::create(b, loc, v, packedB,
+                                    packedIndex(kk, range, strip, chunk));
+          }
+          for (int64_t j = 0; j < extra; ++j) {
+            SmallVector<Value, 3> at = row;
+            at.back() = offset(row.back(), stripEnd + j);
+            Value v = memref::LoadOp::create(b, loc, bMat, at);
+            if (scale)
+              v = arith::MulFOp::create(b, loc, v, scale);
+            memref::StoreOp::create(
+                b, loc, v, packedExtra,
+                {arith::SubIOp::create(b, loc, kk, range.begin),
+                 indexConstant(b, loc, j)});
+          }
+          return SmallVector<Value>();
+        });
   }
 
   /// The row blocks of `group` over the columns `strip` (from n0): full
@@ -610,6 +621,16 @@ private:
                               b, loc, types[j], packedB,
                               packedIndex(kk, range, strip, strip[j]))
                         : load(strip[j], bMat, at(batch, kk, colIdx[j])));
+          // Unpacked, B's row is scaled here (packed, it was as packed).
+          Value rowScaleK =
+              rowScale && !packedB
+                  ? memref::LoadOp::create(b, loc, rowScale, kk).getResult()
+                  : Value();
+          if (rowScaleK)
+            for (int64_t j = 0; j < cols; ++j)
+              bRow[j] = arith::MulFOp::create(
+                  b, loc, bRow[j],
+                  vector::BroadcastOp::create(b, loc, types[j], rowScaleK));
           Value ahead;
           if (!packedA && n <= block.vectors * target.lanes)
             ahead =
@@ -662,6 +683,8 @@ private:
                                 ValueRange{kLocal, indexConstant(b, loc, j)})
                           : memref::LoadOp::create(b, loc, bMat,
                                                    at(batch, kk, extraIdx[j]));
+              if (rowScaleK)
+                scalar = arith::MulFOp::create(b, loc, scalar, rowScaleK);
               Value splat =
                   vector::BroadcastOp::create(b, loc, columnType, scalar);
               next.push_back(vector::FMAOp::create(b, loc, aColumn, splat,
@@ -716,6 +739,12 @@ private:
 public:
   void setImage(const ImageRows &rows) { image = rows; }
 
+  /// Scales B's row k by `scale`[k]: as it is packed, or, unpacked, per k
+  /// in the micro-kernel (one multiply per vector of B; forcing the packing
+  /// instead made mobilenet_v3's projections, 2 row blocks per tile, 44%
+  /// slower).
+  void setRowScale(Value scale) { rowScale = scale; }
+
   /// Reads A from `packed` [K blocks, ceil(M/R), K_c, R]
   /// (lwcc-cpu-pack-weights).
   void setPackedA(Value packed, Value flat, int64_t kc, int64_t rowBlocks,
@@ -753,6 +782,7 @@ private:
   /// columns riding along with its last tile (extraColumns).
   Value packedB, packedExtra;
   std::optional<ImageRows> image;
+  Value rowScale;
   Value packedA, packedFlat;
   int64_t packedKc = 0, packedRowBlocks = 0, packedElements = 0;
 };
@@ -819,6 +849,50 @@ std::optional<ImageRows> matchImageProduct(linalg::LinalgOp op) {
   return rows;
 }
 
+/// Whether `value` is `a` * `b` (either order).
+bool isProductOf(Value value, Value a, Value b) {
+  auto mul = value.getDefiningOp<arith::MulFOp>();
+  return mul && ((mul.getLhs() == a && mul.getRhs() == b) ||
+                 (mul.getLhs() == b && mul.getRhs() == a));
+}
+
+/// lwcc-cpu-fuse-elementwise's GEMM whose B rows are scaled (a
+/// squeeze-excite gate): C[m, n] += A[m, k] * (s[k] * B[k, n]), inputs A,
+/// s, B, loops (m, n, k).
+bool isScaledProduct(linalg::LinalgOp op) {
+  auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || generic.getNumDpsInputs() != 3 ||
+      generic.getNumDpsInits() != 1 || generic.getNumLoops() != 3 ||
+      generic.getNumReductionLoops() != 1 ||
+      generic.getIteratorTypesArray()[2] != utils::IteratorType::reduction)
+    return false;
+  MLIRContext *ctx = op.getContext();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {d(0), d(2)}, ctx),
+                                     AffineMap::get(3, 0, {d(2)}, ctx),
+                                     AffineMap::get(3, 0, {d(2), d(1)}, ctx),
+                                     AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+  if (generic.getIndexingMapsArray() != expected)
+    return false;
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 4)
+    return false;
+  auto add = body.getTerminator()->getOperand(0).getDefiningOp<arith::AddFOp>();
+  if (!add)
+    return false;
+  Value out = body.getArgument(3);
+  Value product = add.getLhs() == out ? add.getRhs() : add.getLhs();
+  if (add.getLhs() != out && add.getRhs() != out)
+    return false;
+  auto outer = product.getDefiningOp<arith::MulFOp>();
+  if (!outer)
+    return false;
+  Value a = body.getArgument(0);
+  Value scaled = outer.getLhs() == a ? outer.getRhs() : outer.getLhs();
+  return (outer.getLhs() == a || outer.getRhs() == a) &&
+         isProductOf(scaled, body.getArgument(1), body.getArgument(2));
+}
+
 } // namespace
 
 PackedWeightsLayout packedWeightsLayout(const VectorTarget &target, int64_t m,
@@ -834,7 +908,7 @@ PackedWeightsLayout packedWeightsLayout(const VectorTarget &target, int64_t m,
 bool isPackableGemm(linalg::LinalgOp op) {
   return (llvm::isa<linalg::MatmulOp>(op.getOperation()) &&
           hasDefaultMaps(op)) ||
-         matchImageProduct(op).has_value();
+         matchImageProduct(op).has_value() || isScaledProduct(op);
 }
 
 LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
@@ -842,12 +916,14 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   if (!op.hasPureBufferSemantics())
     return failure();
   std::optional<ImageRows> image = matchImageProduct(op);
-  if (!image && !hasDefaultMaps(op))
+  bool scaled = isScaledProduct(op);
+  if (!image && !scaled && !hasDefaultMaps(op))
     return failure();
-  Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[1],
+  Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[scaled ? 2 : 1],
         c = op.getDpsInits()[0];
+  Value rowScale = scaled ? op.getDpsInputs()[1] : Value();
   if (!isVectorAddressable(a) || !isVectorAddressable(bMat) ||
-      !isVectorAddressable(c))
+      !isVectorAddressable(c) || (rowScale && !isVectorAddressable(rowScale)))
     return failure();
   if (image) {
     // The filter [M, C, KH, KW] as A [M, C*KH*KW].
@@ -862,6 +938,8 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   GemmEmitter emitter(rewriter, op.getLoc(), a, bMat, c, batched, target);
   if (image)
     emitter.setImage(*image);
+  if (rowScale)
+    emitter.setRowScale(rowScale);
   if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedWeightsAttr);
       symbol && !batched) {
     ArrayRef<int64_t> aShape = llvm::cast<MemRefType>(a.getType()).getShape();
@@ -890,7 +968,10 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
       out = collapse.getSrc();
       reassociation = collapse.getReassociationIndices();
     }
-    epilogue = matchEpilogue(op, out, ValueRange{a, bMat});
+    SmallVector<Value, 3> reads = {a, bMat};
+    if (rowScale)
+      reads.push_back(rowScale);
+    epilogue = matchEpilogue(op, out, reads);
     // The bias runs along the channels of the output: C's rows only for a
     // batch-1 [1, M, H, W] output viewed as [M, H*W], or a grouped conv's
     // [1, G, M, H, W] viewed as [G, M, H*W].

@@ -255,9 +255,15 @@ def FuseElementwisePass : Pass<"lwcc-cpu-fuse-elementwise", "::mlir::func::FuncO
     linalg's element-wise fusion, with its reshape propagation, limited to
     producers and consumers that are all-parallel `linalg.generic` ops (or
     reshapes between them): named ops and reductions keep their form, so
-    the GEMMs stay GEMMs for the kernels.
+    the GEMMs stay GEMMs for the kernels. Then two rewrites for the GEMM
+    kernel: an element-wise op of one input on an image product's kept
+    columns, read only by a padded copy, runs on the whole product (the
+    kernel absorbs it); and a matmul whose B is an image times a
+    [1, C, 1, 1] gate (squeeze-excite) becomes a GEMM generic that scales
+    B's rows, `C[m, n] += A[m, k] * (s[k] * B[k, n])`.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def UntieInitsPass : Pass<"lwcc-cpu-untie-inits", "::mlir::func::FuncOp"> {
