@@ -47,6 +47,10 @@ struct CompileOptions {
   bool convToGemm = true;
   /// ... without an im2col where the image can serve as the column matrix.
   bool imageGemm = true;
+  /// Fuse element-wise chains, run activations on image products whole and
+  /// fold squeeze-excite gates into the next GEMM
+  /// (lwcc-cpu-fuse-elementwise).
+  bool fuseElementwise = true;
   /// Let a concat's inputs be written straight into its buffer on the CPU.
   bool elideConcat = true;
   /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.

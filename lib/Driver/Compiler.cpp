@@ -121,6 +121,7 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.vectorRegisters = registers->count;
   pipeline.convToGemm = options.convToGemm;
   pipeline.imageGemm = options.imageGemm;
+  pipeline.fuseElementwise = options.fuseElementwise;
   pipeline.elideConcat = options.elideConcat;
   pipeline.vectorKernels = options.vectorKernels;
   pipeline.packWeights = options.packWeights;

@@ -82,6 +82,11 @@ static cl::opt<bool> noImageGemm(
     "no-image-gemm",
     cl::desc("Give every k x k convolution's GEMM an im2col copy, never the image itself"),
     cl::cat(lwccCategory));
+static cl::opt<bool> noFuseElementwise(
+    "no-fuse-elementwise",
+    cl::desc("Keep element-wise ops apart (no fused chains, no activations run on whole image "
+             "products, no squeeze-excite gates folded into GEMMs)"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> noPackWeights(
     "no-pack-weights",
     cl::desc("Keep GEMM weights row-major instead of packed in the kernel's reading order"),
@@ -139,6 +144,7 @@ int main(int argc, char **argv) {
   options.timePasses = timePasses;
   options.convToGemm = !noConvToGemm;
   options.imageGemm = !noImageGemm;
+  options.fuseElementwise = !noFuseElementwise;
   options.packWeights = !noPackWeights;
   options.elideConcat = !noElideConcat;
   options.vectorKernels = !noVectorKernels;
