@@ -56,6 +56,10 @@ CASES = {
     # last column rides along with the last full tile, its B values packed
     # beside the tile.
     "k_image_extra_column": ([1, 8, 17, 15], 64, 3, 1, [1, 1, 1, 1], 1, 1),
+    # 48 rows (6 row blocks) of 49 columns: the threads' column panels
+    # would leave the 49th column a panel of its own; it rides along with
+    # the panel before instead.
+    "k_pointwise_few_rows_7x7": ([1, 40, 7, 7], 48, 1, 1, [0, 0, 0, 0], 1, 1),
 }
 
 

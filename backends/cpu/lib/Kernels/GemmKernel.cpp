@@ -155,6 +155,13 @@ Blocking planBlocking(int64_t m, int64_t n, int64_t k, int64_t rows,
         std::min(ceilDiv(n, width), ceilDiv(iterations, p.rowGroups));
     p.nc = roundUp(ceilDiv(n, panels), width);
     p.colPanels = ceilDiv(n, p.nc);
+    // A last panel of a column or two (49 = 48 + 1) costs a tile per row
+    // block; in the panel before, the columns ride along (extraColumns).
+    if (p.colPanels > 1 && n - (p.colPanels - 1) * p.nc <= kMaxExtraColumns) {
+      --p.colPanels;
+      if (p.colPanels == 1)
+        p.nc = n;
+    }
   }
   p.groupBlocks = ceilDiv(rowBlocks, p.rowGroups);
   p.rowGroups = ceilDiv(rowBlocks, p.groupBlocks);
