@@ -701,37 +701,36 @@ private:
           return next;
         });
     ValueRange sums = loop.getResults();
+    // `value` with the epilogue applied if asked, and where it goes; the
+    // epilogue's other inputs come from `loadInput`.
+    auto finish = [&](Value value, bool withEpilogue,
+                      function_ref<Value(Value)> loadInput)
+        -> std::pair<Value, Value> {
+      if (!withEpilogue)
+        return {value, c};
+      SmallVector<Value> loaded;
+      for (Value input : epilogueInputs)
+        loaded.push_back(loadInput(input));
+      return {applyEpilogueBody(b, loc, epilogue, value, loaded),
+              epilogueResult ? epilogueResult : c};
+    };
     auto storeTile = [&](bool withEpilogue) {
       for (int64_t i = 0; i < rows; ++i)
         for (int64_t j = 0; j < cols; ++j) {
-          Value value = sums[i * cols + j];
-          Value dest = c;
-          if (withEpilogue) {
-            SmallVector<Value> loaded;
-            for (Value input : epilogueInputs)
-              loaded.push_back(
-                  load(strip[j], input, at(batch, rowIdx[i], colIdx[j])));
-            value = applyEpilogueBody(b, loc, epilogue, value, loaded);
-            if (epilogueResult)
-              dest = epilogueResult;
-          }
+          auto [value, dest] =
+              finish(sums[i * cols + j], withEpilogue, [&](Value input) {
+                return load(strip[j], input, at(batch, rowIdx[i], colIdx[j]));
+              });
           store(strip[j], value, dest, at(batch, rowIdx[i], colIdx[j]));
         }
       for (int64_t j = 0; j < extra; ++j) {
-        Value value = sums[rows * cols + j];
-        Value dest = c;
-        if (withEpilogue) {
-          SmallVector<Value> loaded;
-          for (Value input : epilogueInputs)
-            loaded.push_back(gatherColumn(input, j));
-          value = applyEpilogueBody(b, loc, epilogue, value, loaded);
-          if (epilogueResult)
-            dest = epilogueResult;
-        }
+        auto [value, dest] =
+            finish(sums[rows * cols + j], withEpilogue,
+                   [&](Value input) { return gatherColumn(input, j); });
         for (int64_t i = 0; i < rows; ++i)
-          memref::StoreOp::create(b, loc,
-                                  vector::ExtractOp::create(b, loc, value, i),
-                                  dest, at(batch, rowIdx[i], extraIdx[j]));
+          memref::StoreOp::create(
+              b, loc, vector::ExtractOp::create(b, loc, value, i), dest,
+              at(batch, rowIdx[i], extraIdx[j]));
       }
     };
     // Partial sums of all but the last K block stay in C; only the last
