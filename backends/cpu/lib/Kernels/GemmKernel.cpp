@@ -703,9 +703,9 @@ private:
     ValueRange sums = loop.getResults();
     // `value` with the epilogue applied if asked, and where it goes; the
     // epilogue's other inputs come from `loadInput`.
-    auto finish = [&](Value value, bool withEpilogue,
-                      function_ref<Value(Value)> loadInput)
-        -> std::pair<Value, Value> {
+    auto finish =
+        [&](Value value, bool withEpilogue,
+            function_ref<Value(Value)> loadInput) -> std::pair<Value, Value> {
       if (!withEpilogue)
         return {value, c};
       SmallVector<Value> loaded;
@@ -728,9 +728,9 @@ private:
             finish(sums[rows * cols + j], withEpilogue,
                    [&](Value input) { return gatherColumn(input, j); });
         for (int64_t i = 0; i < rows; ++i)
-          memref::StoreOp::create(
-              b, loc, vector::ExtractOp::create(b, loc, value, i), dest,
-              at(batch, rowIdx[i], extraIdx[j]));
+          memref::StoreOp::create(b, loc,
+                                  vector::ExtractOp::create(b, loc, value, i),
+                                  dest, at(batch, rowIdx[i], extraIdx[j]));
       }
     };
     // Partial sums of all but the last K block stay in C; only the last
