@@ -127,6 +127,16 @@ struct ConvOperands {
   }
 };
 
+/// `op`'s operands if it is a static batch-1 float convolution, the
+/// patterns' common precondition.
+template <typename ConvOp>
+FailureOr<ConvOperands> batchOneOperands(ConvOp op, PatternRewriter &rewriter) {
+  if (!isBatchOneFloat(op))
+    return rewriter.notifyMatchFailure(
+        op, "not a static batch-1 float convolution");
+  return ConvOperands(op);
+}
+
 /// conv_2d_nchw_fchw as matmul, conv_2d_ngchw_gfchw (one more leading group
 /// dimension everywhere) as batch_matmul over the groups.
 template <typename ConvOp, typename GemmOp>
@@ -134,11 +144,11 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
   using OpRewritePattern<ConvOp>::OpRewritePattern;
   LogicalResult matchAndRewrite(ConvOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isBatchOneFloat(op))
-      return rewriter.notifyMatchFailure(
-          op, "not a static batch-1 float convolution");
+    FailureOr<ConvOperands> operands = batchOneOperands(op, rewriter);
+    if (failed(operands))
+      return failure();
     Location loc = op.getLoc();
-    auto [input, filter, init, inType, wType, outType, s, d] = ConvOperands(op);
+    auto [input, filter, init, inType, wType, outType, s, d] = *operands;
     int64_t rank = outType.getRank();
     bool grouped = rank == 5;
     int64_t kh = wType.getDimSize(rank - 2), kw = wType.getDimSize(rank - 1);
@@ -311,11 +321,11 @@ struct ConvAsImageGemm : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::Conv2DNchwFchwOp op,
                                 PatternRewriter &rewriter) const override {
-    if (!isBatchOneFloat(op))
-      return rewriter.notifyMatchFailure(
-          op, "not a static batch-1 float convolution");
+    FailureOr<ConvOperands> operands = batchOneOperands(op, rewriter);
+    if (failed(operands))
+      return failure();
     Location loc = op.getLoc();
-    auto [input, filter, init, inType, wType, outType, s, d] = ConvOperands(op);
+    auto [input, filter, init, inType, wType, outType, s, d] = *operands;
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
     int64_t channels = inType.getDimSize(1), hp = inType.getDimSize(2),
             wp = inType.getDimSize(3);

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Kernels/Kernels.h"
 #include "lwcc/Backend/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
@@ -91,12 +92,9 @@ struct ElementwiseOnWholeProduct : OpRewritePattern<linalg::GenericOp> {
 /// Whether `op`'s body multiplies its two inputs and nothing else.
 bool isProductOfArguments(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
-  auto mul = body.getTerminator()->getOperand(0).getDefiningOp<arith::MulFOp>();
-  if (!mul || body.getOperations().size() != 2)
-    return false;
-  Value a = body.getArgument(0), b = body.getArgument(1);
-  return (mul.getLhs() == a && mul.getRhs() == b) ||
-         (mul.getLhs() == b && mul.getRhs() == a);
+  return body.getOperations().size() == 2 &&
+         lwcc::cpu::isProductOf(body.getTerminator()->getOperand(0),
+                                body.getArgument(0), body.getArgument(1));
 }
 
 /// matmul(W, collapse(x * g)) with g [1, C, 1, 1] broadcast over x [1, C, H,
@@ -121,8 +119,7 @@ struct ScaleRowsInGemm : OpRewritePattern<linalg::MatmulOp> {
       return rewriter.notifyMatchFailure(op, "B is not an image's pixels");
     auto mul = collapse.getSrc().getDefiningOp<linalg::GenericOp>();
     if (!mul || !mul->hasOneUse() || mul.getNumDpsInputs() != 2 ||
-        !isParallelGeneric(mul) || !isProductOfArguments(mul) ||
-        !mul.getRegion().front().getArgument(2).use_empty())
+        !isParallelGeneric(mul) || !isProductOfArguments(mul))
       return rewriter.notifyMatchFailure(op, "B is not a product");
     MLIRContext *ctx = getContext();
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };

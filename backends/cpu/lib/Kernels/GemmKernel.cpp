@@ -121,6 +121,10 @@ struct Blocking {
   int64_t kc, kBlocks;
   int64_t nc, colPanels;
   int64_t groupBlocks, rowGroups;
+
+  /// Columns of the first panels and of the last of C's `n`.
+  int64_t panelColumns(int64_t n) const { return std::min(nc, n); }
+  int64_t lastPanelColumns(int64_t n) const { return n - (colPanels - 1) * nc; }
 };
 
 Blocking planBlocking(int64_t m, int64_t n, int64_t k, int64_t rows,
@@ -337,8 +341,8 @@ private:
             packedB = memref::AllocaOp::create(
                 b, loc, MemRefType::get({plan.kc, width}, b.getF32Type()),
                 b.getI64IntegerAttr(64));
-            int64_t lastCount = n - (plan.colPanels - 1) * plan.nc;
-            if (extraColumns(std::min(plan.nc, n)) || extraColumns(lastCount))
+            if (extraColumns(plan.panelColumns(n)) ||
+                extraColumns(plan.lastPanelColumns(n)))
               packedExtra = memref::AllocaOp::create(
                   b, loc,
                   MemRefType::get({plan.kc, kMaxExtraColumns}, b.getF32Type()),
@@ -415,9 +419,9 @@ private:
         emitRows(batch, plan, group, n0, strip, range);
       }
     };
-    int64_t lastCount = n - (plan.colPanels - 1) * plan.nc;
+    int64_t lastCount = plan.lastPanelColumns(n);
     if (plan.colPanels == 1 || lastCount == plan.nc)
-      return columns(std::min(plan.nc, n));
+      return columns(plan.panelColumns(n));
     branch(
         equals(panel, plan.colPanels - 1), [&] { columns(lastCount); },
         [&] { columns(plan.nc); });
@@ -853,13 +857,6 @@ std::optional<ImageRows> matchImageProduct(linalg::LinalgOp op) {
   rows.taps = w[2] * w[3];
   rows.kw = w[3];
   return rows;
-}
-
-/// Whether `value` is `a` * `b` (either order).
-bool isProductOf(Value value, Value a, Value b) {
-  auto mul = value.getDefiningOp<arith::MulFOp>();
-  return mul && ((mul.getLhs() == a && mul.getRhs() == b) ||
-                 (mul.getLhs() == b && mul.getRhs() == a));
 }
 
 /// lwcc-cpu-fuse-elementwise's GEMM whose B rows are scaled (a

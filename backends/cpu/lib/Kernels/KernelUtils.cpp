@@ -47,6 +47,12 @@ void markParallel(scf::ForOp loop) {
   loop->setAttr(kParallelAttr, UnitAttr::get(loop.getContext()));
 }
 
+bool isProductOf(Value value, Value a, Value b) {
+  auto mul = value.getDefiningOp<arith::MulFOp>();
+  return mul && ((mul.getLhs() == a && mul.getRhs() == b) ||
+                 (mul.getLhs() == b && mul.getRhs() == a));
+}
+
 bool isMultiplyAccumulate(Block &body) {
   auto yield = llvm::dyn_cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield ? yield.getOperand(0).getDefiningOp<arith::AddFOp>()

@@ -64,6 +64,9 @@ mlir::scf::ForOp buildLoop(mlir::OpBuilder &b, mlir::Location loc,
 /// Marks `loop`'s iterations as independent (lwcc-cpu-outline-parallel).
 void markParallel(mlir::scf::ForOp loop);
 
+/// Whether `value` is `a` * `b` (arith.mulf, either order).
+bool isProductOf(mlir::Value value, mlir::Value a, mlir::Value b);
+
 /// Whether a linalg body is out = out + in0 * in1 (arguments in0, in1, out)
 /// and nothing else.
 bool isMultiplyAccumulate(mlir::Block &body);
