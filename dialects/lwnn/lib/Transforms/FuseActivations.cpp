@@ -87,7 +87,8 @@ struct FuseActivation : RewritePattern {
   llvm::Statistic &fused;
 };
 
-/// Whether `act` never decreases, so it commutes with a max.
+/// Whether `op` is an activation that never decreases, so it commutes with
+/// a max.
 bool isMonotone(Operation *op) {
   if (llvm::isa<ReluOp, Relu6Op, ClipOp>(op))
     return true;
@@ -107,7 +108,7 @@ struct ActivationAfterMaxPool : RewritePattern {
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/2, context), moved(moved) {}
 
   LogicalResult matchAndRewrite(Operation *op, PatternRewriter &rewriter) const override {
-    if (!activationOf(op) || !isMonotone(op) || !op->hasOneUse())
+    if (!isMonotone(op) || !op->hasOneUse())
       return failure();
     auto pool = llvm::dyn_cast<MaxPool2DOp>(*op->getUsers().begin());
     if (!pool || !llvm::isa<FloatType>(getElementTypeOrSelf(pool.getType())))
