@@ -41,6 +41,29 @@ LogicalResult cloneDefinition(OpBuilder &b, Value value, IRMapping &map) {
   return success();
 }
 
+/// A body that reads the end of the iterations it covers (kRangeEndAttr)
+/// runs once for the thread's whole run [from, to): the loop steps over it
+/// in one go and the marked end becomes `to`.
+void coverWholeRange(OpBuilder &b, scf::ForOp part, Value from, Value to) {
+  SmallVector<Operation *> ends;
+  for (Operation &op : *part.getBody())
+    if (op.hasAttr(lwcc::cpu::kRangeEndAttr) && llvm::isa<arith::AddIOp>(op) &&
+        op.getOperand(0) == part.getInductionVar())
+      ends.push_back(&op);
+  if (ends.empty())
+    return;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPoint(part);
+  // Runs are never empty; the max keeps the step positive regardless.
+  Value span = arith::SubIOp::create(b, part.getLoc(), to, from);
+  part.getStepMutable().assign(
+      arith::MaxUIOp::create(b, part.getLoc(), span, part.getStep()));
+  for (Operation *end : ends) {
+    end->getResult(0).replaceAllUsesWith(to);
+    end->erase();
+  }
+}
+
 struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlineParallelPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -109,6 +132,7 @@ struct OutlineParallelPass : lwcc::cpu::impl::OutlineParallelPassBase<OutlinePar
     part->removeAttr(lwcc::cpu::kParallelAttr);
     part.getLowerBoundMutable().assign(from);
     part.getUpperBoundMutable().assign(to);
+    coverWholeRange(b, part, from, to);
     func::ReturnOp::create(b, loc);
 
     // The dispatch: declared here, defined with the LLVM module.

@@ -45,6 +45,26 @@ func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf
 
 // -----
 
+// C taller than wide, 16 row blocks: the 8 parallel iterations split the
+// rows, iteration t taking blocks [t*16/8, (t+1)*16/8). The end comes from
+// lwcc.range_end, so a thread running several iterations runs them as one
+// group of row blocks (each tile of B read once per thread).
+// AVX2-LABEL: func @row_runs
+// AVX2: scf.for %[[T:.+]] = %c0 to %c8 step %c1 {
+// AVX2: %[[END:.+]] = arith.addi %[[T]], %c1 {lwcc.range_end}
+// AVX2: %[[T16:.+]] = arith.muli %[[T]], %c16
+// AVX2: %[[FIRST:.+]] = arith.divui %[[T16]], %c8
+// AVX2: %[[END16:.+]] = arith.muli %[[END]], %c16
+// AVX2: %[[LAST:.+]] = arith.divui %[[END16]], %c8
+// AVX2: scf.for %{{.+}} = %[[FIRST]] to %[[LAST]] step %c1 {
+// AVX2: } {lwcc.parallel}
+func.func @row_runs(%a: memref<96x5xf32>, %b: memref<5x32xf32>, %c: memref<96x32xf32>) {
+  linalg.matmul ins(%a, %b : memref<96x5xf32>, memref<5x32xf32>) outs(%c : memref<96x32xf32>)
+  return
+}
+
+// -----
+
 // K = 600 runs in 3 blocks of 200 (a 200 x 16 panel of B fits in L1). The
 // first block starts from the bias, the others from the partial sums in C;
 // only the last applies the absorbed relu and stores to its result.
@@ -94,16 +114,17 @@ func.func @kblocks(%a: memref<6x600xf32>, %b: memref<600x16xf32>, %c: memref<6x1
 // The 8- and 4-lane chunks form one strip (two vectors), the 1-lane chunk
 // another. Two row groups: the first has the full block, the second only
 // the ragged row; each strip runs over the group's row blocks, then (in
-// the last group) the ragged row.
+// a run of groups that ends with the last) the ragged row.
 // AVX2-LABEL: func @ragged
 // NEON-LABEL: func @ragged
 // AVX2: scf.for %[[G:.+]] = %c0 to %c2 step %c1 {
+// AVX2: %[[END:.+]] = arith.addi %[[G]], %c1 {lwcc.range_end}
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>, vector<8xf32>, vector<4xf32>)
-// AVX2: %[[LASTG:.+]] = arith.cmpi eq, %[[G]], %c1
+// AVX2: %[[LASTG:.+]] = arith.cmpi eq, %[[END]], %c2
 // AVX2: scf.if %[[LASTG]] {
 // AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<4xf32>)
 // AVX2: scf.for {{.*}} -> (vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>, vector<1xf32>)
-// AVX2: %[[LASTG1:.+]] = arith.cmpi eq, %[[G]], %c1
+// AVX2: %[[LASTG1:.+]] = arith.cmpi eq, %[[END]], %c2
 // AVX2: scf.if %[[LASTG1]] {
 // AVX2: scf.for {{.*}} -> (vector<1xf32>)
 // AVX2: } {lwcc.parallel}

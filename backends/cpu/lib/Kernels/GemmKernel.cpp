@@ -172,6 +172,12 @@ Blocking planBlocking(int64_t m, int64_t n, int64_t k, int64_t rows,
   return p;
 }
 
+/// The row groups [first, end) a parallel iteration (or a thread's run of
+/// them) covers.
+struct Groups {
+  Value first, end;
+};
+
 /// The K range a tile accumulates and whether it is the first (start from
 /// the bias) or last (apply the epilogue) of K's blocks; null flags mean a
 /// single block, both at once.
@@ -364,8 +370,14 @@ private:
                         b, loc, t, indexConstant(b, loc, plan.colPanels))
                         .getResult();
           Value n0 = scaled(panel, plan.nc);
+          // Split only by rows, a thread's run of iterations is one run of
+          // row blocks: each tile of B is packed (or read from memory) once
+          // per thread, not once per iteration (one thread: 192x224x1728
+          // 0.91 -> 0.81 ms, 512x49x4608 1.60 -> 1.50).
+          Groups groups = {group, plan.colPanels == 1 ? rangeEnd(b, loc, t, 1)
+                                                      : offset(group, 1)};
           auto rowsFor = [&](const KRange &range) {
-            emitGroup(batch, plan, group, panel, n0, range);
+            emitGroup(batch, plan, groups, panel, n0, range);
           };
           if (plan.kBlocks == 1) {
             rowsFor({zero, indexConstant(b, loc, k), Value(), Value()});
@@ -387,10 +399,10 @@ private:
   }
 
   /// The columns of `panel` (starting at n0), one register tile wide at a
-  /// time, each over every row block of `group`: the K_c x NR tile of B
+  /// time, each over every row block of `groups`: the K_c x NR tile of B
   /// stays in L1 while the row blocks walk it, and the group's rows of A
   /// (a few KiB) stay in L1 across tiles.
-  void emitGroup(Value batch, const Blocking &plan, Value group, Value panel,
+  void emitGroup(Value batch, const Blocking &plan, Groups groups, Value panel,
                  Value n0, const KRange &range) {
     int64_t width = block.vectors * target.lanes;
     SmallVector<Chunk> full;
@@ -404,19 +416,19 @@ private:
         buildLoop(b, loc, 0, loopCols, width, {}, [&](Value j, ValueRange) {
           Value column = arith::AddIOp::create(b, loc, n0, j);
           packTile(batch, column, full, range);
-          emitRows(batch, plan, group, column, full, range);
+          emitRows(batch, plan, groups, column, full, range);
           return SmallVector<Value>();
         });
       if (extra) {
         Value column = offset(n0, loopCols);
         packTile(batch, column, full, range, extra);
-        emitRows(batch, plan, group, column, full, range, extra);
+        emitRows(batch, plan, groups, column, full, range, extra);
         return;
       }
       for (const auto &strip :
            intoStrips(tailChunks(fullCols, count), block.vectors)) {
         packTile(batch, n0, strip, range);
-        emitRows(batch, plan, group, n0, strip, range);
+        emitRows(batch, plan, groups, n0, strip, range);
       }
     };
     int64_t lastCount = plan.lastPanelColumns(n);
@@ -497,9 +509,9 @@ private:
         });
   }
 
-  /// The row blocks of `group` over the columns `strip` (from n0): full
+  /// The row blocks of `groups` over the columns `strip` (from n0): full
   /// register blocks, then the matrix's ragged rows in the last group.
-  void emitRows(Value batch, const Blocking &plan, Value group, Value n0,
+  void emitRows(Value batch, const Blocking &plan, Groups groups, Value n0,
                 ArrayRef<Chunk> strip, const KRange &range, int64_t extra = 0) {
     int64_t fullBlocks = m / block.rows;
     int64_t ragged = m % block.rows;
@@ -522,13 +534,13 @@ private:
     // Groups share the full blocks evenly, group g taking [g*F/G,
     // (g+1)*F/G): ceil-sized groups left the last one short, and with two
     // threads on eight groups one thread 36 of regnet's 66 blocks.
-    Value groups = indexConstant(b, loc, plan.rowGroups);
+    Value groupCount = indexConstant(b, loc, plan.rowGroups);
     auto boundary = [&](Value g) -> Value {
-      return arith::DivUIOp::create(b, loc, scaled(g, fullBlocks), groups);
+      return arith::DivUIOp::create(b, loc, scaled(g, fullBlocks), groupCount);
     };
-    blockLoop(boundary(group), boundary(offset(group, 1)));
+    blockLoop(boundary(groups.first), boundary(groups.end));
     if (ragged) {
-      auto last = scf::IfOp::create(b, loc, equals(group, plan.rowGroups - 1));
+      auto last = scf::IfOp::create(b, loc, equals(groups.end, plan.rowGroups));
       OpBuilder::InsertionGuard guard(b);
       b.setInsertionPoint(last.thenBlock()->getTerminator());
       emitTile(batch, raggedRow, ragged, n0, strip, range, extra);

@@ -47,6 +47,12 @@ void markParallel(scf::ForOp loop) {
   loop->setAttr(kParallelAttr, UnitAttr::get(loop.getContext()));
 }
 
+Value rangeEnd(OpBuilder &b, Location loc, Value iv, int64_t step) {
+  auto end = arith::AddIOp::create(b, loc, iv, indexConstant(b, loc, step));
+  end->setAttr(kRangeEndAttr, b.getUnitAttr());
+  return end;
+}
+
 bool isProductOf(Value value, Value a, Value b) {
   auto mul = value.getDefiningOp<arith::MulFOp>();
   return mul && ((mul.getLhs() == a && mul.getRhs() == b) ||

@@ -64,6 +64,12 @@ mlir::scf::ForOp buildLoop(mlir::OpBuilder &b, mlir::Location loc,
 /// Marks `loop`'s iterations as independent (lwcc-cpu-outline-parallel).
 void markParallel(mlir::scf::ForOp loop);
 
+/// In the body of a parallel loop with induction variable `iv` and step
+/// `step`: the end of the run of iterations the body covers (kRangeEndAttr),
+/// iv + step unless a thread runs several at once.
+mlir::Value rangeEnd(mlir::OpBuilder &b, mlir::Location loc, mlir::Value iv,
+                     int64_t step);
+
 /// Whether `value` is `a` * `b` (arith.mulf, either order).
 bool isProductOf(mlir::Value value, mlir::Value a, mlir::Value b);
 

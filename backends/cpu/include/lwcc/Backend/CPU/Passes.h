@@ -33,6 +33,14 @@ namespace lwcc::cpu {
 /// (lwcc-cpu-emit-kernels sets it, lwcc-cpu-outline-parallel consumes it).
 inline constexpr llvm::StringLiteral kParallelAttr = "lwcc.parallel";
 
+/// Marks `arith.addi %iv, %step` in the body of a parallel loop: the end of
+/// the iterations that body covers. Serially that is the next iteration;
+/// lwcc-cpu-outline-parallel runs such a body once for each thread's whole
+/// run of iterations and replaces it with the run's end, so a kernel whose
+/// iterations would each repeat some work (packing the same tile of B) does
+/// it once per thread.
+inline constexpr llvm::StringLiteral kRangeEndAttr = "lwcc.range_end";
+
 /// What a linalg op computes, for profiles and kernels: pointwise,
 /// conv-gemm, grouped-gemm, dense, im2col (lwcc-cpu-conv-to-gemm).
 inline constexpr llvm::StringLiteral kKindAttr = "lwcc.kind";
