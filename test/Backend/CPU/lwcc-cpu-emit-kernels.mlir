@@ -162,6 +162,25 @@ func.func @packed(%a: memref<96x256xf32>, %b: memref<256x512xf32>, %c: memref<96
 
 // -----
 
+// Rows of B of 256 bytes and more are packed (each thread packs a tile
+// once for all its row blocks); shorter ones are read in place.
+// AVX512-LABEL: func @packed_256_byte_rows
+// AVX512: memref.alloca() {alignment = 64 : i64} : memref<{{[0-9]+}}x64xf32>
+// AVX512: } {lwcc.parallel}
+// AVX512-LABEL: func @unpacked_252_byte_rows
+// AVX512-NOT: memref.alloca
+// AVX512: } {lwcc.parallel}
+func.func @packed_256_byte_rows(%a: memref<96x256xf32>, %b: memref<256x64xf32>, %c: memref<96x64xf32>) {
+  linalg.matmul ins(%a, %b : memref<96x256xf32>, memref<256x64xf32>) outs(%c : memref<96x64xf32>)
+  return
+}
+func.func @unpacked_252_byte_rows(%a: memref<96x256xf32>, %b: memref<256x63xf32>, %c: memref<96x63xf32>) {
+  linalg.matmul ins(%a, %b : memref<96x256xf32>, memref<256x63xf32>) outs(%c : memref<96x63xf32>)
+  return
+}
+
+// -----
+
 // A batched GEMM loops over the batch (split across threads) outside the
 // blocks.
 // AVX2-LABEL: func @batched

@@ -90,8 +90,12 @@ Tuning tuningFor(const VectorTarget &target, int64_t m, int64_t n) {
 /// Cache budget for the K_c x N_c block of B every row block of an
 /// iteration walks again (at least 256 KiB L2 per core).
 constexpr int64_t kL2BlockBytes = 192 * 1024;
-/// B rows at least this long are packed (see packB).
-constexpr int64_t kPackRowBytes = 1024;
+/// B rows at least this long are packed (see packB). Since a thread packs
+/// a tile once for all its row blocks, rows of 256 bytes and more pay
+/// (1 KiB before; squeezenet1_1 4.95 -> 4.85 ms with 1 thread, 3.35 ->
+/// 3.20 with 2; efficientnet_b0 5.11 -> 4.98 with 2); 128 did not
+/// (resnet18's 512x49x4608: 21.1 -> 22.1 ms).
+constexpr int64_t kPackRowBytes = 256;
 /// How far ahead along K a tile prefetches its rows of A when it is the
 /// only tile to read them (C one register tile wide): A then streams from
 /// memory once, 4 B per row and k, too slowly and in too many streams for
