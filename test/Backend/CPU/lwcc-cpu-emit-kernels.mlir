@@ -29,17 +29,33 @@ func.func @gemm(%a: memref<12x5xf32>, %b: memref<5x32xf32>, %c: memref<12x32xf32
 
 // -----
 
-// 2 row blocks and 128 columns, C wider than tall: the 8 parallel
-// iterations split the columns (a thread reads only its panels of B), each
-// a 16-column panel over both row blocks.
+// 2 row blocks and 136 columns, C wider than tall: the 8 parallel
+// iterations split the columns (a thread reads only its columns of B). The
+// 8 full 16-column tiles and the ragged 8 columns count as 9 units, shared
+// out evenly: iteration t takes units [t*9/8, (t+1)*9/8), each over both
+// row blocks; the last iteration ends with the ragged columns (8-lane
+// vectors).
 // AVX2-LABEL: func @wide
 // AVX2: scf.for %[[T:.+]] = %c0 to %c8 step %c1 {
-// AVX2: arith.muli %[[T]], %c16
+// AVX2: %[[NEXT:.+]] = arith.addi %[[T]], %c1
+// AVX2: %[[T9:.+]] = arith.muli %[[T]], %c9
+// AVX2: %[[FROM:.+]] = arith.divui %[[T9]], %c8
+// AVX2: %[[NEXT9:.+]] = arith.muli %[[NEXT]], %c9
+// AVX2: %[[TO:.+]] = arith.divui %[[NEXT9]], %c8
+// AVX2: %[[LAST:.+]] = arith.cmpi eq, %[[NEXT]], %c8
+// AVX2: scf.if %[[LAST]] {
+// AVX2: %[[FULL:.+]] = arith.addi %[[TO]], %c-1
+// AVX2: scf.for %[[J:.+]] = %[[FROM]] to %[[FULL]] step %c1 {
+// AVX2: arith.muli %[[J]], %c16
 // AVX2: scf.for %[[R:.+]] = %c0 to %c2 step %c1 {
 // AVX2: arith.muli %[[R]], %c6
+// AVX2: scf.for %{{.+}} = %c0 to %c2 step %c1 {
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>)
+// AVX2: } else {
+// AVX2: scf.for %{{.+}} = %[[FROM]] to %[[TO]] step %c1 {
 // AVX2: } {lwcc.parallel}
-func.func @wide(%a: memref<12x4xf32>, %b: memref<4x128xf32>, %c: memref<12x128xf32>) {
-  linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x128xf32>) outs(%c : memref<12x128xf32>)
+func.func @wide(%a: memref<12x4xf32>, %b: memref<4x136xf32>, %c: memref<12x136xf32>) {
+  linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x136xf32>) outs(%c : memref<12x136xf32>)
   return
 }
 
@@ -138,13 +154,15 @@ func.func @ragged(%a: memref<7x3xf32>, %b: memref<3x13xf32>, %c: memref<7x13xf32
 
 // Long rows of B (2 KiB) read by several row blocks per iteration, with
 // AVX-512's 8 x 3 blocks (96 rows, a multiple of 8, and C wider than one
-// 6 x 4 tile): each iteration packs a K_c x 48 tile of B (K in two blocks
-// of 128) into a stack buffer, rows one after the other, and the row blocks
+// 6 x 4 tile): each iteration packs its K_c x 48 tiles of B (10 full, the
+// 32 ragged columns an 11th unit; K in two blocks of 128) into a stack buffer, rows one after the other, and the row blocks
 // read it from there. AVX2 reads B in place.
 // AVX512-LABEL: func @packed
 // AVX512: scf.for
 // AVX512: %[[TILE:.+]] = memref.alloca() {alignment = 64 : i64} : memref<128x48xf32>
-// AVX512: scf.for {{.+}} step %c48 {
+// AVX512: arith.muli %{{.+}}, %c11
+// AVX512: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %c1 {
+// AVX512: arith.muli %[[J]], %c48
 // AVX512: scf.for %[[K:.+]] = %{{.+}} to %{{.+}} step %c1 {
 // AVX512: %[[ROW:.+]] = vector.load %arg1[%[[K]], %{{.+}}] : memref<256x512xf32>, vector<16xf32>
 // AVX512: vector.store %[[ROW]], %[[TILE]][%{{.+}}, %c0]
