@@ -35,6 +35,9 @@ CASES = {
     "k_pointwise": ([1, 37, 7, 7], 29, 1, 1, [0, 0, 0, 0], 1, 1),
     "k_pointwise_wide": ([1, 24, 28, 28], 30, 1, 1, [0, 0, 0, 0], 1, 1),
     "k_grouped": ([1, 16, 9, 9], 8, 3, 1, [1, 1, 1, 1], 1, 4),
+    # grouped, stride 2, the zero padding supplied by the im2col (regnet's
+    # first block: groups of 16 channels).
+    "k_grouped_s2": ([1, 32, 17, 17], 32, 3, 2, [1, 1, 1, 1], 1, 2),
     "k_1x1_s2": ([1, 8, 10, 10], 12, 1, 2, [0, 0, 0, 0], 1, 1),
     "k_conv5_dilated": ([1, 6, 12, 12], 7, 5, 1, [4, 4, 4, 4], 2, 1),
     # a 5x5 window wider than half the 7-wide rows: every segment of a row

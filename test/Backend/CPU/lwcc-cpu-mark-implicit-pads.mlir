@@ -118,3 +118,25 @@ func.func @strided_source(%y: memref<1x4x4x5xf32>) {
   linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %window : memref<1x4x9x11xf32>, memref<3x3xf32>) outs(%y : memref<1x4x4x5xf32>)
   return
 }
+
+// -----
+
+// A grouped im2col reads the padded buffer through its [1, G, C/G, Hp, Wp]
+// view: marked as well (the window kernel reads the source as G*C
+// channels).
+// CHECK-LABEL: func @grouped_im2col
+// CHECK: linalg.generic {{.*}} ins(%{{.+}} : memref<1x2x2x10x10xf32>)
+// CHECK: memref.load %[[SRC:.+]][%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {lwcc.keep_alive} : memref<1x4x8x8xf32>
+func.func @grouped_im2col(%x: memref<1x4x8x8xf32>, %col: memref<2x2x3x3x8x8xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x4x10x10xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x4x10x10xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 4, 8, 8] [1, 1, 1, 1] : memref<1x4x10x10xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  memref.copy %x, %interior : memref<1x4x8x8xf32> to memref<1x4x8x8xf32, strided<[400, 100, 10, 1], offset: 11>>
+  %g = memref.expand_shape %p [[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 10, 10] : memref<1x4x10x10xf32> into memref<1x2x2x10x10xf32>
+  linalg.generic {indexing_maps = [affine_map<(g, c, y, x, oh, ow) -> (0, g, c, oh + y, ow + x)>, affine_map<(g, c, y, x, oh, ow) -> (g, c, y, x, oh, ow)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%g : memref<1x2x2x10x10xf32>) outs(%col : memref<2x2x3x3x8x8xf32>) attrs = {lwcc.kind = "im2col"} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  return
+}

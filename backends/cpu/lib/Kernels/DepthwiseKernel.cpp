@@ -657,6 +657,8 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     if (!filterType || !filterType.hasStaticShape())
       return failure();
   }
+  std::optional<ImplicitPad> pad =
+      matchImplicitPad(window->input, op, padValue(window->combine));
   if (window->grouped) {
     // [1, G, C, Hp, Wp] and [G, C, KH, KW, OH, OW] as G*C channels.
     rewriter.setInsertionPoint(op);
@@ -667,10 +669,6 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
         rewriter, op.getLoc(), window->output,
         SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}, {5}});
   }
-  std::optional<ImplicitPad> pad =
-      window->grouped
-          ? std::nullopt
-          : matchImplicitPad(window->input, op, padValue(window->combine));
   Operation *keepAlive = pad ? findKeepAlive(*pad, op) : nullptr;
   if (keepAlive && !isVectorAddressable(pad->source))
     keepAlive = nullptr;

@@ -38,13 +38,21 @@ bool isFill(Operation *op, Value padded, double value) {
 
 std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader,
                                             double value) {
+  // A grouped im2col reads P as [1, G, C/G, Hp, Wp], a view only it uses.
+  Operation *view = nullptr;
+  if (auto expand = padded.getDefiningOp<memref::ExpandShapeOp>()) {
+    if (!expand->hasOneUse() || *expand->user_begin() != reader)
+      return std::nullopt;
+    view = expand;
+    padded = expand.getSrc();
+  }
   auto paddedType = llvm::dyn_cast<MemRefType>(padded.getType());
   if (!paddedType || paddedType.getRank() != 4 || !paddedType.hasStaticShape())
     return std::nullopt;
   ImplicitPad pad;
   memref::SubViewOp interior;
   for (Operation *user : padded.getUsers()) {
-    if (user == reader)
+    if (user == reader || user == view)
       continue;
     if (!pad.fill && isFill(user, padded, value))
       pad.fill = user;

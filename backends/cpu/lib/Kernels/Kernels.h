@@ -103,8 +103,9 @@ struct ImplicitPad {
   mlir::Operation *copy = nullptr;
 };
 
-/// The padding with `value` `reader` sees in its 4-D NCHW input `padded`,
-/// if `reader` could read the source itself instead: nothing else reads P,
+/// The padding with `value` `reader` sees in its 4-D NCHW input `padded`
+/// (or a grouped im2col in its [1, G, C/G, Hp, Wp] view of one), if
+/// `reader` could read the source itself instead: nothing else reads P,
 /// and nothing between the copy and `reader` touches the source.
 std::optional<ImplicitPad> matchImplicitPad(mlir::Value padded,
                                             mlir::Operation *reader,
