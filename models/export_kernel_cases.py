@@ -35,6 +35,12 @@ CASES = {
     "k_pointwise": ([1, 37, 7, 7], 29, 1, 1, [0, 0, 0, 0], 1, 1),
     "k_pointwise_wide": ([1, 24, 28, 28], 30, 1, 1, [0, 0, 0, 0], 1, 1),
     "k_grouped": ([1, 16, 9, 9], 8, 3, 1, [1, 1, 1, 1], 1, 4),
+    # 4 columns past the last full AVX-512 tile: a tile of column
+    # accumulators, two row blocks at a time (25 blocks: an odd one left);
+    # split by columns (64x196); 6 x 4 blocks with ragged rows (52x132).
+    "k_pointwise_column_tile": ([1, 24, 10, 10], 200, 1, 1, [0, 0, 0, 0], 1, 1),
+    "k_pointwise_column_tile_wide": ([1, 24, 14, 14], 64, 1, 1, [0, 0, 0, 0], 1, 1),
+    "k_pointwise_column_tile_ragged": ([1, 16, 11, 12], 52, 1, 1, [0, 0, 0, 0], 1, 1),
     # grouped, stride 2, the zero padding supplied by the im2col (regnet's
     # first block: groups of 16 channels).
     "k_grouped_s2": ([1, 32, 17, 17], 32, 3, 2, [1, 1, 1, 1], 1, 2),

@@ -57,3 +57,33 @@ func.func @extra_column(%b: memref<8x49xf32>, %c: memref<64x49xf32>) {
   linalg.matmul ins(%x, %b : memref<64x8xf32>, memref<8x49xf32>) outs(%c : memref<64x49xf32>)
   return
 }
+
+// -----
+
+// AVX-512, C 100 wide: two full 8 x 3 tiles and 4 ragged columns, too many
+// to ride along. They run as a tile of column accumulators of their own,
+// two row blocks at a time: per k one vector of A's column over 16 rows
+// (the two blocks' 8 contiguous floats of packed A, joined) times a
+// broadcast of B[k, col], 4 FMAs instead of 8 + 8 in a 4-lane strip. C's
+// columns are read and written a row at a time.
+// EXTRA-LABEL: func @column_tile
+// EXTRA: memref.get_global @y_packed : memref<1x8x8x8xf32>
+// EXTRA: scf.for %{{.+}} = %c0 to %c96 step %c48
+// EXTRA: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %c2 {
+// EXTRA: vector.from_elements {{.+}} : vector<16xf32>
+// EXTRA: scf.for {{.+}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// EXTRA: %[[LO:.+]] = vector.load %{{.+}}[%c0, %{{.+}}, %{{.+}}, %c0] : memref<1x8x8x8xf32>, vector<8xf32>
+// EXTRA: %[[HI:.+]] = vector.load %{{.+}}[%c0, %{{.+}}, %{{.+}}, %c0] : memref<1x8x8x8xf32>, vector<8xf32>
+// EXTRA: %[[COL:.+]] = vector.shuffle %[[LO]], %[[HI]] [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+// EXTRA: memref.load %arg0[%{{.+}}, %c96] : memref<8x100xf32>
+// EXTRA: vector.fma %[[COL]], %{{.+}}, %{{.+}} : vector<16xf32>
+// EXTRA-COUNT-3: vector.fma %[[COL]], %{{.+}}, %{{.+}} : vector<16xf32>
+// EXTRA: memref.store {{.+}}, %arg1[%{{.+}}, %c96] : memref<64x100xf32>
+// EXTRA-NOT: vector<4xf32>
+// EXTRA: return
+memref.global "private" constant @y : memref<64x8xf32> = dense<1.0>
+func.func @column_tile(%b: memref<8x100xf32>, %c: memref<64x100xf32>) {
+  %y = memref.get_global @y : memref<64x8xf32>
+  linalg.matmul ins(%y, %b : memref<64x8xf32>, memref<8x100xf32>) outs(%c : memref<64x100xf32>)
+  return
+}
