@@ -215,6 +215,25 @@ func.func @unpacked_252_byte_rows(%a: memref<96x256xf32>, %b: memref<256x63xf32>
 
 // -----
 
+// A grouped conv's GEMM (batched) packs B only for three row blocks or
+// more: two blocks of 8 rows read it in place, three pack it.
+// AVX512-LABEL: func @batched_two_blocks
+// AVX512-NOT: memref.alloca
+// AVX512: } {lwcc.parallel}
+// AVX512-LABEL: func @batched_three_blocks
+// AVX512: memref.alloca() {alignment = 64 : i64} : memref<8x48xf32>
+// AVX512: } {lwcc.parallel}
+func.func @batched_two_blocks(%a: memref<2x16x8xf32>, %b: memref<2x8x512xf32>, %c: memref<2x16x512xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<2x16x8xf32>, memref<2x8x512xf32>) outs(%c : memref<2x16x512xf32>)
+  return
+}
+func.func @batched_three_blocks(%a: memref<2x24x8xf32>, %b: memref<2x8x512xf32>, %c: memref<2x24x512xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<2x24x8xf32>, memref<2x8x512xf32>) outs(%c : memref<2x24x512xf32>)
+  return
+}
+
+// -----
+
 // A batched GEMM loops over the batch (split across threads) outside the
 // blocks.
 // AVX2-LABEL: func @batched
