@@ -315,23 +315,29 @@ SE_PROJECTIONS = {
 }
 
 
-def stem_pool():
-    """ResNet's stem: a 7x7 stride-2 conv (an image product on the image's
-    phases), relu, 3x3 stride-2 max pool with padding. The relu moves past
-    the pool (lwnn-fuse-activations) into its epilogue, and the pool reads
-    the product's kept columns in place, supplying the -inf border itself."""
+def stem_pool(name, kernel, pads, size, pool_pads, ceil_mode):
+    """A stem conv (stride 2, 10 channels), relu, 3x3 stride-2 max pool.
+    ResNet's (k_stem_pool): 7x7, an image product on the image's phases,
+    the pool padded. SqueezeNet's (k_stem3_pool): 3x3 unpadded, also a phase
+    image product since only the pool reads it, the pool in ceil mode. The
+    relu moves past the pool (lwnn-fuse-activations) into its epilogue,
+    and the pool reads the product's kept columns in place, supplying any
+    -inf border itself."""
     nodes, inits = [], []
-    w = RNG.uniform(-1, 1, (10, 3, 7, 7)).astype(np.float32)
+    w = RNG.uniform(-1, 1, (10, 3, kernel, kernel)).astype(np.float32)
     b = RNG.uniform(-1, 1, (10,)).astype(np.float32)
     inits += [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")]
-    nodes.append(helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[7, 7],
-                                  strides=[2, 2], pads=[3, 3, 3, 3]))
+    nodes.append(helper.make_node("Conv", ["x", "w", "b"], ["c"], kernel_shape=[kernel, kernel],
+                                  strides=[2, 2], pads=[pads] * 4))
     nodes.append(helper.make_node("Relu", ["c"], ["r"]))
     nodes.append(helper.make_node("MaxPool", ["r"], ["y"], kernel_shape=[3, 3],
-                                  strides=[2, 2], pads=[1, 1, 1, 1]))
+                                  strides=[2, 2], pads=[pool_pads] * 4, ceil_mode=ceil_mode))
+    conv = (size + 2 * pads - kernel) // 2 + 1
+    rounding = 1 if ceil_mode else 0
+    pooled = (conv + 2 * pool_pads - 3 + rounding) // 2 + 1
     graph = helper.make_graph(
-        nodes, "k_stem_pool", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 45, 45])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10, 12, 12])], inits)
+        nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, size, size])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10, pooled, pooled])], inits)
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     m.ir_version = 7
     onnx.checker.check_model(m)
@@ -355,8 +361,10 @@ def main():
         print(name)
     onnx.save(squeeze_excite(), os.path.join(out, "k_se_gate.onnx"))
     print("k_se_gate")
-    onnx.save(stem_pool(), os.path.join(out, "k_stem_pool.onnx"))
+    onnx.save(stem_pool("k_stem_pool", 7, 3, 45, 1, 0), os.path.join(out, "k_stem_pool.onnx"))
     print("k_stem_pool")
+    onnx.save(stem_pool("k_stem3_pool", 3, 0, 47, 0, 1), os.path.join(out, "k_stem3_pool.onnx"))
+    print("k_stem3_pool")
     for name, spec in SE_PROJECTIONS.items():
         onnx.save(se_project(name, *spec), os.path.join(out, name + ".onnx"))
         print(name)

@@ -149,6 +149,44 @@ func.func @phases(%x: tensor<1x3x70x70xf32>, %w: tensor<8x3x7x7xf32>, %acc: tens
 
 // -----
 
+// A 3x3 stride-2 conv only a max pool reads (through an element-wise op)
+// runs on its phases too: the pool reads the product's kept columns in
+// place, and no im2col is written. Not with a padded input, whose padding
+// the im2col supplies without a copy.
+// CHECK-LABEL: func @pooled_stem
+// CHECK: linalg.generic {{.*}} attrs = {lwcc.kind = "phases"}
+// CHECK-NOT: "im2col"
+// CHECK: linalg.pooling_nchw_max
+// CHECK-LABEL: func @padded_pooled_stem
+// CHECK: attrs = {lwcc.kind = "im2col"}
+// CHECK-NOT: "phases"
+// CHECK: linalg.pooling_nchw_max
+func.func @pooled_stem(%x: tensor<1x3x41x41xf32>, %w: tensor<8x3x3x3xf32>, %acc: tensor<1x8x20x20xf32>, %pinit: tensor<1x8x9x9xf32>) -> tensor<1x8x9x9xf32> {
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%x, %w : tensor<1x3x41x41xf32>, tensor<8x3x3x3xf32>) outs(%acc : tensor<1x8x20x20xf32>) -> tensor<1x8x20x20xf32>
+  %1 = linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%0 : tensor<1x8x20x20xf32>) outs(%acc : tensor<1x8x20x20xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %z = arith.constant 1.0 : f32
+    %m = arith.addf %in, %z : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x20x20xf32>
+  %k = tensor.empty() : tensor<3x3xf32>
+  %2 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%1, %k : tensor<1x8x20x20xf32>, tensor<3x3xf32>) outs(%pinit : tensor<1x8x9x9xf32>) -> tensor<1x8x9x9xf32>
+  return %2 : tensor<1x8x9x9xf32>
+}
+func.func @padded_pooled_stem(%x: tensor<1x3x40x40xf32>, %w: tensor<8x3x3x3xf32>, %acc: tensor<1x8x20x20xf32>, %pinit: tensor<1x8x9x9xf32>) -> tensor<1x8x9x9xf32> {
+  %cst = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%a: index, %b: index, %c: index, %d: index):
+    tensor.yield %cst : f32
+  } : tensor<1x3x40x40xf32> to tensor<1x3x42x42xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : tensor<1x3x42x42xf32>, tensor<8x3x3x3xf32>) outs(%acc : tensor<1x8x20x20xf32>) -> tensor<1x8x20x20xf32>
+  %k = tensor.empty() : tensor<3x3xf32>
+  %2 = linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%0, %k : tensor<1x8x20x20xf32>, tensor<3x3xf32>) outs(%pinit : tensor<1x8x9x9xf32>) -> tensor<1x8x9x9xf32>
+  return %2 : tensor<1x8x9x9xf32>
+}
+
+// -----
+
 // Small images keep the im2col: a 7x7 output would compute 9 columns per
 // row for 7.
 // CHECK-LABEL: func @small_image
