@@ -61,22 +61,6 @@ func.func @wide(%a: memref<12x4xf32>, %b: memref<4x136xf32>, %c: memref<12x136xf
 
 // -----
 
-// Split by columns from half as many tiles as iterations: 4 tiles of 16
-// columns, one per iteration, each over both row blocks.
-// AVX2-LABEL: func @wide_few_tiles
-// AVX2: scf.for %[[T:.+]] = %c0 to %c4 step %c1 {
-// AVX2: arith.muli %[[T]], %c4
-// AVX2: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %c1 {
-// AVX2: arith.muli %[[J]], %c16
-// AVX2: scf.for %{{.+}} = %c0 to %c2 step %c1 {
-// AVX2: } {lwcc.parallel}
-func.func @wide_few_tiles(%a: memref<12x4xf32>, %b: memref<4x64xf32>, %c: memref<12x64xf32>) {
-  linalg.matmul ins(%a, %b : memref<12x4xf32>, memref<4x64xf32>) outs(%c : memref<12x64xf32>)
-  return
-}
-
-// -----
-
 // C taller than wide, 16 row blocks: the 8 parallel iterations split the
 // rows, iteration t taking blocks [t*16/8, (t+1)*16/8). The end comes from
 // lwcc.range_end, so a thread running several iterations runs them as one

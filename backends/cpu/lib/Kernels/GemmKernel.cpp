@@ -148,11 +148,7 @@ Blocking planBlocking(int64_t m, int64_t n, int64_t k, int64_t rows,
   p.nc = std::min(ncMax, roundUp(n, width));
   p.colPanels = ceilDiv(n, p.nc);
   int64_t rowBlocks = ceilDiv(m, rows);
-  // Split by columns from half as many tiles as iterations (two threads
-  // still get two or three: 160x196x160, 4 tiles and 4 columns; 2 threads:
-  // regnet_x_400mf 3.33 -> 3.30 ms, mobilenet_v2 2.60 -> 2.57,
-  // efficientnet_b0 4.36 -> 4.30).
-  if (iterations > 1 && n >= m && 2 * ceilDiv(n, width) >= iterations) {
+  if (iterations > 1 && n >= m && ceilDiv(n, width) >= iterations) {
     // C wider than tall (activations outweigh weights): the iterations
     // split the columns, so a thread reads all of A but only its columns
     // of B. Split by rows, every thread read all of B, half of it written
