@@ -133,9 +133,12 @@ struct Blocking {
   /// N_c (see GemmEmitter::emitTileRun).
   bool tileRuns = false;
 
-  /// Columns of the first panels and of the last of C's `n`.
+  /// Columns of the first panels and of the last of C's `n` (tile runs:
+  /// all of them, whose ragged end the last iteration takes).
   int64_t panelColumns(int64_t n) const { return std::min(nc, n); }
-  int64_t lastPanelColumns(int64_t n) const { return n - (colPanels - 1) * nc; }
+  int64_t lastPanelColumns(int64_t n) const {
+    return tileRuns ? n : n - (colPanels - 1) * nc;
+  }
 };
 
 Blocking planBlocking(int64_t m, int64_t n, int64_t k, int64_t rows,
@@ -428,13 +431,10 @@ private:
   void emitTileRun(Value batch, const Blocking &plan, Value first, Value end,
                    const KRange &range) {
     int64_t width = block.vectors * target.lanes;
-    int64_t tiles = n / width, extra = extraColumns(n);
     // Units to share out: the full tiles, the last carrying the extra
     // columns, or the full tiles and the ragged columns as one more.
-    int64_t units = extra ? tiles : ceilDiv(n, width);
-    SmallVector<Chunk> full;
-    for (int64_t v = 0; v < block.vectors; ++v)
-      full.push_back({v * target.lanes, target.lanes});
+    int64_t units = extraColumns(n) ? n / width : ceilDiv(n, width);
+    SmallVector<Chunk> full = fullTile();
     Value zero = indexConstant(b, loc, 0);
     Groups all = {zero, indexConstant(b, loc, 1)};
     Value panels = indexConstant(b, loc, plan.colPanels);
@@ -456,27 +456,47 @@ private:
     branch(
         equals(end, plan.colPanels),
         [&] {
-          if (extra) {
-            tileLoop(from, offset(to, -1));
-            Value column = indexConstant(b, loc, (tiles - 1) * width);
-            packTile(batch, column, full, range, extra);
-            emitRows(batch, plan, all, column, full, range, extra);
-            return;
-          }
+          // The last unit is the ragged end.
           tileLoop(from, offset(to, -1));
-          if (int64_t tail = columnTile(n)) {
-            Value column = indexConstant(b, loc, tiles * width);
-            packTile(batch, column, {}, range, tail);
-            emitRows(batch, plan, all, column, {}, range, tail);
-            return;
-          }
-          for (const auto &strip :
-               intoStrips(tailChunks(tiles * width, n), block.vectors)) {
-            packTile(batch, zero, strip, range);
-            emitRows(batch, plan, all, zero, strip, range);
-          }
+          emitRaggedColumns(batch, plan, all, zero, n, range);
         },
         [&] { tileLoop(from, to); });
+  }
+
+  /// The chunks of one full register tile.
+  SmallVector<Chunk> fullTile() const {
+    SmallVector<Chunk> full;
+    for (int64_t v = 0; v < block.vectors; ++v)
+      full.push_back({v * target.lanes, target.lanes});
+    return full;
+  }
+
+  /// The end of `count` columns (from n0) that the loop over full register
+  /// tiles leaves: the last full tile with the columns riding along
+  /// (extraColumns), or the ragged columns as a tile of column accumulators
+  /// (columnTile) or as strips of vectors.
+  void emitRaggedColumns(Value batch, const Blocking &plan, Groups groups,
+                         Value n0, int64_t count, const KRange &range) {
+    int64_t width = block.vectors * target.lanes;
+    int64_t fullCols = count / width * width;
+    if (int64_t extra = extraColumns(count)) {
+      Value column = offset(n0, fullCols - width);
+      SmallVector<Chunk> full = fullTile();
+      packTile(batch, column, full, range, extra);
+      emitRows(batch, plan, groups, column, full, range, extra);
+      return;
+    }
+    if (int64_t tail = columnTile(count)) {
+      Value column = offset(n0, fullCols);
+      packTile(batch, column, {}, range, tail);
+      emitRows(batch, plan, groups, column, {}, range, tail);
+      return;
+    }
+    for (const auto &strip :
+         intoStrips(tailChunks(fullCols, count), block.vectors)) {
+      packTile(batch, n0, strip, range);
+      emitRows(batch, plan, groups, n0, strip, range);
+    }
   }
 
   /// The columns of `panel` (starting at n0), one register tile wide at a
@@ -486,13 +506,10 @@ private:
   void emitGroup(Value batch, const Blocking &plan, Groups groups, Value panel,
                  Value n0, const KRange &range) {
     int64_t width = block.vectors * target.lanes;
-    SmallVector<Chunk> full;
-    for (int64_t v = 0; v < block.vectors; ++v)
-      full.push_back({v * target.lanes, target.lanes});
+    SmallVector<Chunk> full = fullTile();
     auto columns = [&](int64_t count) {
       int64_t fullCols = count / width * width;
-      int64_t extra = extraColumns(count);
-      int64_t loopCols = extra ? fullCols - width : fullCols;
+      int64_t loopCols = extraColumns(count) ? fullCols - width : fullCols;
       if (loopCols > 0)
         buildLoop(b, loc, 0, loopCols, width, {}, [&](Value j, ValueRange) {
           Value column = arith::AddIOp::create(b, loc, n0, j);
@@ -500,23 +517,7 @@ private:
           emitRows(batch, plan, groups, column, full, range);
           return SmallVector<Value>();
         });
-      if (extra) {
-        Value column = offset(n0, loopCols);
-        packTile(batch, column, full, range, extra);
-        emitRows(batch, plan, groups, column, full, range, extra);
-        return;
-      }
-      if (int64_t tail = columnTile(count)) {
-        Value column = offset(n0, fullCols);
-        packTile(batch, column, {}, range, tail);
-        emitRows(batch, plan, groups, column, {}, range, tail);
-        return;
-      }
-      for (const auto &strip :
-           intoStrips(tailChunks(fullCols, count), block.vectors)) {
-        packTile(batch, n0, strip, range);
-        emitRows(batch, plan, groups, n0, strip, range);
-      }
+      emitRaggedColumns(batch, plan, groups, n0, count, range);
     };
     int64_t lastCount = plan.lastPanelColumns(n);
     if (plan.colPanels == 1 || lastCount == plan.nc)
