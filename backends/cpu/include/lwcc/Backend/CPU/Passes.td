@@ -212,7 +212,9 @@ def OutlineParallelPass : Pass<"lwcc-cpu-outline-parallel", "::mlir::ModuleOp"> 
     entry function gains a trailing `lwcc.context` argument, the runtime
     context the dispatch needs. The views a loop reads are rebuilt inside
     the task from the entry's arguments; a loop that reads anything else
-    stays serial.
+    stays serial. A body that reads where its iterations end (an
+    `arith.addi %iv, %step` marked `lwcc.range_end`) runs once per thread
+    for the thread's whole run of iterations, that end becoming the run's.
   }];
   let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::arith::ArithDialect"];
   let statistics = [Statistic<"numOutlined", "num-outlined", "Loops outlined as tasks">];
