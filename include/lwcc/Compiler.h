@@ -28,6 +28,11 @@ struct CompileOptions {
   int optLevel = 3;
   /// Threads a new context of the generated library uses.
   unsigned defaultThreads = 1;
+  /// Threads LLVM optimises and emits a shared library's code on (0: as
+  /// many as the machine has, at most 4). Each parallel task's code is
+  /// optimised alone either way; the count changes only which object file
+  /// a function is emitted into.
+  unsigned compileThreads = 0;
   EmitKind emit = EmitKind::SharedLibrary;
   /// Shapes that replace declared (possibly symbolic) input shapes.
   std::vector<std::pair<std::string, std::vector<int64_t>>> inputShapes;
@@ -90,6 +95,9 @@ struct CompileResult {
   /// Activation arena of one context and constant data, in bytes.
   uint64_t arenaBytes = 0;
   uint64_t weightBytes = 0;
+  /// Object files a shared library's code was emitted as (one per thread
+  /// that had work, see CompileOptions::compileThreads).
+  unsigned objectFiles = 0;
   /// With CompileOptions::passStatistics: per pass, how the count of each op
   /// kind changed (`lwnn-reparameterize: lwnn.add -39, ...`).
   std::string passReport;

@@ -25,6 +25,7 @@
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -157,26 +158,36 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
     result.arenaBytes = llvm::cast<llvm::ConstantInt>(value->getOperand(8))->getZExtValue();
     result.weightBytes = llvm::cast<llvm::ConstantInt>(value->getOperand(9))->getZExtValue();
   }
+  if (options.emit != EmitKind::SharedLibrary)
+    if (llvm::Error error = cpu::optimiseModule(**llvmModule, *target))
+      return fail(result, errorText(std::move(error)));
   if (options.emit == EmitKind::LLVM) {
     llvm::raw_string_ostream os(result.artifact);
     (*llvmModule)->print(os, nullptr);
     result.ok = true;
     return;
   }
-  auto code = cpu::emitMachineCode(**llvmModule, *target,
-                                   options.emit == EmitKind::Assembly);
-  if (!code)
-    return fail(result, errorText(code.takeError()));
   if (options.emit != EmitKind::SharedLibrary) {
+    auto code = cpu::emitMachineCode(**llvmModule, *target,
+                                     options.emit == EmitKind::Assembly);
+    if (!code)
+      return fail(result, errorText(code.takeError()));
     result.artifact = std::move(*code);
     result.ok = true;
     return;
   }
+  unsigned threads = options.compileThreads;
+  if (threads == 0)
+    threads = std::min(4u, llvm::hardware_concurrency().compute_thread_count());
+  auto objects = cpu::compileToObjects(std::move(*llvmModule), *target, threads);
+  if (!objects)
+    return fail(result, errorText(objects.takeError()));
+  result.objectFiles = objects->size();
   llvm::SmallString<128> soPath;
   if (std::error_code ec = llvm::sys::fs::createTemporaryFile("lwcc-model", "so", soPath))
     return fail(result, "cannot create a temporary file: " + ec.message());
   llvm::FileRemover removeSo(soPath);
-  if (llvm::Error error = cpu::linkSharedLibrary(*code, *target, soPath,
+  if (llvm::Error error = cpu::linkSharedLibrary(*objects, *target, soPath,
                                                  options.soname.empty()
                                                      ? options.modelName + ".so"
                                                      : options.soname))

@@ -72,6 +72,10 @@ static cl::opt<bool> noFuseActivations("no-fuse-activations",
 static cl::opt<bool> passStatistics("pass-statistics",
                                     cl::desc("Print what each pass changed to stderr"),
                                     cl::cat(lwccCategory));
+static cl::opt<unsigned> compileThreads(
+    "compile-threads",
+    cl::desc("Threads LLVM emits the library's code on (default: the machine's, at most 4)"),
+    cl::init(0), cl::cat(lwccCategory));
 static cl::opt<bool> timePasses("time-compile",
                                 cl::desc("Print the time each compiler pass took to stderr"),
                                 cl::cat(lwccCategory));
@@ -105,7 +109,7 @@ static cl::opt<bool> profile("profile",
                              cl::desc("Time every kernel at run time (lwcc-run --profile)"),
                              cl::cat(lwccCategory));
 static cl::opt<bool> report("report",
-                            cl::desc("Print the arena and weight sizes of the library"),
+                            cl::desc("Print the arena and weight sizes of the library and its object file count"),
                             cl::cat(lwccCategory));
 
 static int error(const Twine &message) {
@@ -135,6 +139,7 @@ int main(int argc, char **argv) {
     return error("--threads must be at least 1");
   options.optLevel = optLevel;
   options.defaultThreads = threads;
+  options.compileThreads = compileThreads;
   options.emit = emit;
   options.raiseIdioms = !noRaise;
   options.foldBatchNorm = !noFoldBatchNorm;
@@ -203,8 +208,12 @@ int main(int argc, char **argv) {
   }
   if (passStatistics)
     errs() << result.passReport;
-  if (report)
+  if (report) {
     outs() << "arena: " << result.arenaBytes << " bytes, weights: " << result.weightBytes
-           << " bytes\n";
+           << " bytes";
+    if (result.objectFiles)
+      outs() << ", code: " << result.objectFiles << " object file(s)";
+    outs() << "\n";
+  }
   return 0;
 }

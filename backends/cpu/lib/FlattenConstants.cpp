@@ -27,10 +27,17 @@ struct FlattenConstantsPass
       if (get.use_empty())
         get.erase();
     });
+    // One walk for all symbol uses: asking per global walks the module once
+    // per global (3 s of efficientnet_b0's compile).
+    DenseSet<StringAttr> used;
+    if (std::optional<SymbolTable::UseRange> uses =
+            SymbolTable::getSymbolUses(&module.getBodyRegion()))
+      for (const SymbolTable::SymbolUse &use : *uses)
+        used.insert(use.getSymbolRef().getRootReference());
     for (auto global :
          llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
       if (global.isPrivate() && global.getConstant() &&
-          SymbolTable::symbolKnownUseEmpty(global, module))
+          !used.contains(global.getSymNameAttr()))
         global.erase();
     DenseMap<StringAttr, MemRefType> flattened;
     for (auto global : module.getOps<memref::GlobalOp>()) {

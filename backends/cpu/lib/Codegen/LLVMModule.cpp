@@ -4,7 +4,8 @@
 // compute wrapper the runtime calls (unpacking input/output pointer arrays
 // into the model function's bare-pointer arguments), the model-info
 // constant, and the runtime bitcode for the target. Everything but the C
-// API is hidden, and the whole module is optimised for the target CPU.
+// API is hidden; optimiseModule runs LLVM's IR pipeline for the target CPU
+// (on the whole module, or on the parts of SplitCodegen.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -51,7 +52,7 @@ static Error addComputeWrapper(Module &module, const ModelSignature &signature,
   Type *ptr = PointerType::getUnqual(ctx);
   auto *type = FunctionType::get(Type::getVoidTy(ctx), {ptr, ptr, ptr, ptr}, false);
   Function *wrapper = Function::Create(type, GlobalValue::ExternalLinkage,
-                                       "lwcc_internal_compute", module);
+                                       kComputeFunction, module);
   IRBuilder<> b(BasicBlock::Create(ctx, "entry", wrapper));
   SmallVector<Value *> args;
   auto loadAll = [&](Value *array, size_t count) {
@@ -230,12 +231,16 @@ static Expected<std::unique_ptr<TargetMachine>> createTargetMachine(const Target
   return std::move(tm);
 }
 
-static void optimise(Module &module, TargetMachine &tm, int optLevel) {
+Error optimiseModule(Module &module, const TargetOptions &target) {
+  auto tm = createTargetMachine(target);
+  if (!tm)
+    return tm.takeError();
+  int optLevel = target.optLevel;
   LoopAnalysisManager lam;
   FunctionAnalysisManager fam;
   CGSCCAnalysisManager cgam;
   ModuleAnalysisManager mam;
-  PassBuilder pb(&tm);
+  PassBuilder pb(tm->get());
   pb.registerModuleAnalyses(mam);
   pb.registerCGSCCAnalyses(cgam);
   pb.registerFunctionAnalyses(fam);
@@ -250,6 +255,7 @@ static void optimise(Module &module, TargetMachine &tm, int optLevel) {
   ModulePassManager mpm = optLevel == 0 ? pb.buildO0DefaultPipeline(level)
                                         : pb.buildPerModuleDefaultPipeline(level);
   mpm.run(module, mam);
+  return Error::success();
 }
 
 Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
@@ -350,7 +356,6 @@ Expected<std::unique_ptr<Module>> buildLLVMModule(mlir::ModuleOp module,
   raw_string_ostream os(verifyErrors);
   if (verifyModule(*llvmModule, &os))
     return createStringError("generated LLVM IR is invalid: " + verifyErrors);
-  optimise(*llvmModule, **tm, target.optLevel);
   return std::move(llvmModule);
 }
 

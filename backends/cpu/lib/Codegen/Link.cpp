@@ -1,6 +1,6 @@
 //===- Link.cpp - linking the shared library with lld ---------------------===//
 //
-// lld runs as a child process on a temporary object file: in-process lld
+// lld runs as a child process on temporary object files: in-process lld
 // keeps global state and registers command-line flags (-mcpu, ...) that
 // collide with an embedding program's. The library needs only the target's
 // libc (DT_NEEDED libc.so.6); when the target's libc is not on this machine,
@@ -22,23 +22,26 @@ using namespace llvm;
 
 namespace lwcc::cpu {
 
-Error linkSharedLibrary(StringRef object, const TargetOptions &target, StringRef outputPath,
-                        StringRef soname) {
-  SmallString<128> objectPath;
-  int fd;
-  if (std::error_code ec = sys::fs::createTemporaryFile("lwcc-model", "o", fd, objectPath))
-    return createStringError("cannot create a temporary object file: " + ec.message());
-  {
+Error linkSharedLibrary(ArrayRef<std::string> objects, const TargetOptions &target,
+                        StringRef outputPath, StringRef soname) {
+  std::vector<std::string> objectPaths;
+  std::vector<std::unique_ptr<FileRemover>> removers;
+  for (const std::string &object : objects) {
+    SmallString<128> objectPath;
+    int fd;
+    if (std::error_code ec = sys::fs::createTemporaryFile("lwcc-model", "o", fd, objectPath))
+      return createStringError("cannot create a temporary object file: " + ec.message());
+    removers.push_back(std::make_unique<FileRemover>(objectPath));
     raw_fd_ostream os(fd, /*shouldClose=*/true);
     os << object;
+    objectPaths.push_back(objectPath.str().str());
   }
-  FileRemover removeObject(objectPath);
   std::string emulation = target.arch == "aarch64" ? "aarch64linux" : "elf_x86_64";
   std::vector<std::string> args = {"ld.lld",   "-m",        emulation,       "-shared",
                                    "-o",       outputPath.str(), "-soname", soname.str(),
                                    "--gc-sections", "-z", "now", "-z", "relro",
-                                   "--hash-style=gnu", "--build-id=sha1",
-                                   objectPath.str().str()};
+                                   "--hash-style=gnu", "--build-id=sha1"};
+  args.insert(args.end(), objectPaths.begin(), objectPaths.end());
   if (!target.libcPath.empty())
     args.push_back(target.libcPath);
   std::string linker = LWCC_DEFAULT_LINKER;

@@ -67,18 +67,32 @@ llvm::Expected<ModelSignature> readModelSignature(mlir::func::FuncOp entry,
                                                   llvm::StringRef modelName);
 
 /// Translates a module lowered to the LLVM dialect into LLVM IR with the
-/// ABI wrapper, model info and runtime linked in, optimised for `target`.
+/// ABI wrapper, model info and runtime linked in (not yet optimised).
 llvm::Expected<std::unique_ptr<llvm::Module>>
 buildLLVMModule(mlir::ModuleOp module, const ModelSignature &signature,
                 const TargetOptions &target, llvm::LLVMContext &llvmContext);
+
+/// The name of the function the C API calls into; it and what it calls
+/// directly stay in the first object of compileToObjects.
+inline constexpr const char *kComputeFunction = "lwcc_internal_compute";
+
+/// Runs LLVM's IR pipeline for `target` on `module`.
+llvm::Error optimiseModule(llvm::Module &module, const TargetOptions &target);
+
+/// Optimises `module` and emits it as up to `threads` object files, each
+/// part on a thread of its own (see SplitCodegen.cpp). With one thread,
+/// one object of the whole module.
+llvm::Expected<std::vector<std::string>>
+compileToObjects(std::unique_ptr<llvm::Module> module, const TargetOptions &target,
+                 unsigned threads, llvm::StringRef entry = kComputeFunction);
 
 /// Emits `module` as an object file (or assembly text) for `target`.
 llvm::Expected<std::string> emitMachineCode(llvm::Module &module,
                                             const TargetOptions &target, bool assembly);
 
-/// Links an object into a shared library at `outputPath` with lld; the
+/// Links objects into a shared library at `outputPath` with lld; the
 /// library's DT_SONAME is `soname`.
-llvm::Error linkSharedLibrary(llvm::StringRef object, const TargetOptions &target,
+llvm::Error linkSharedLibrary(llvm::ArrayRef<std::string> objects, const TargetOptions &target,
                               llvm::StringRef outputPath, llvm::StringRef soname);
 
 /// Bytes of a tensor's buffer in the ABI (quantised values as their storage).
