@@ -53,12 +53,19 @@ void collectReferences(const Value *value,
     collectReferences(operand.get(), seen, visited);
 }
 
-SmallPtrSet<const GlobalValue *, 8> referencesOf(const Function &fn) {
+/// The functions and globals `fn`'s instructions (or `global`'s
+/// initializer) refer to.
+SmallPtrSet<const GlobalValue *, 8> referencesOf(const GlobalObject &object) {
   SmallPtrSet<const GlobalValue *, 8> seen;
   SmallPtrSet<const Constant *, 8> visited;
-  for (const Instruction &inst : instructions(fn))
-    for (const Use &operand : inst.operands())
-      collectReferences(operand.get(), seen, visited);
+  if (auto *fn = dyn_cast<Function>(&object)) {
+    for (const Instruction &inst : instructions(*fn))
+      for (const Use &operand : inst.operands())
+        collectReferences(operand.get(), seen, visited);
+  } else if (auto *global = dyn_cast<GlobalVariable>(&object)) {
+    if (global->hasInitializer())
+      collectReferences(global->getInitializer(), seen, visited);
+  }
   return seen;
 }
 
@@ -157,14 +164,9 @@ compileToObjects(std::unique_ptr<Module> module, const TargetOptions &target,
         externalise(const_cast<GlobalValue *>(used));
   }
   for (GlobalVariable &global : module->globals())
-    if (global.hasInitializer()) {
-      SmallPtrSet<const GlobalValue *, 8> seen;
-      SmallPtrSet<const Constant *, 8> visited;
-      collectReferences(global.getInitializer(), seen, visited);
-      for (const GlobalValue *used : seen)
-        if (partOf(used) != 0)
-          externalise(const_cast<GlobalValue *>(used));
-    }
+    for (const GlobalValue *used : referencesOf(global))
+      if (partOf(used) != 0)
+        externalise(const_cast<GlobalValue *>(used));
 
   SmallVector<bool> hasCode(threads, false);
   for (auto [fn, p] : part)
@@ -176,23 +178,20 @@ compileToObjects(std::unique_ptr<Module> module, const TargetOptions &target,
     ValueToValueMapTy map;
     std::unique_ptr<Module> clone =
         CloneModule(*module, map, [&](const GlobalValue *global) {
-          return isa<Function>(global) && part.count(cast<Function>(global)) &&
-                 partOf(global) == p;
+          return partOf(global) == p;
         });
     raw_svector_ostream os(bitcode[p]);
     WriteBitcodeToFile(*clone, os);
   }
   // Part 0 is what is left of the module: the other parts' bodies go, and
   // the local functions only they called with them.
-  SmallVector<Function *> moved;
-  for (Function &fn : *module)
-    if (!fn.isDeclaration() && partOf(&fn) != 0)
-      moved.push_back(&fn);
   SmallVector<Function *> local;
-  for (Function *fn : moved) {
-    if (fn->hasLocalLinkage())
-      local.push_back(fn);
-    fn->deleteBody();
+  for (Function &fn : *module) {
+    if (fn.isDeclaration() || partOf(&fn) == 0)
+      continue;
+    if (fn.hasLocalLinkage())
+      local.push_back(&fn);
+    fn.deleteBody();
   }
   for (Function *fn : local)
     if (fn->use_empty())
@@ -203,7 +202,7 @@ compileToObjects(std::unique_ptr<Module> module, const TargetOptions &target,
     results.emplace_back(std::string());
   std::vector<std::thread> workers;
   for (unsigned p = 1; p < threads; ++p) {
-    if (bitcode[p].empty())
+    if (!hasCode[p])
       continue;
     workers.emplace_back([&, p] {
       LLVMContext context;
@@ -226,7 +225,7 @@ compileToObjects(std::unique_ptr<Module> module, const TargetOptions &target,
       errors = joinErrors(std::move(errors), results[p].takeError());
       continue;
     }
-    if (p == 0 || !bitcode[p].empty())
+    if (p == 0 || hasCode[p])
       objects.push_back(std::move(*results[p]));
   }
   if (errors)
