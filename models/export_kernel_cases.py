@@ -306,6 +306,31 @@ def se_project(name, shape, out_channels, gate):
     return m
 
 
+def dense_tiles():
+    """Two dense layers on one row (96 -> 200 -> 150, bias, relu between):
+    their transposed weights packed in column tiles, the last tile ragged
+    (AVX-512: 3 x 64 + 8 and 2 x 64 + 22 columns)."""
+    rng = np.random.default_rng(11)
+    nodes, inits = [], []
+    for i, (k, n) in enumerate([(96, 200), (200, 150)]):
+        inits.append(numpy_helper.from_array(
+            (rng.standard_normal((n, k)) / np.sqrt(k)).astype(np.float32), f"w{i}"))
+        inits.append(numpy_helper.from_array(
+            rng.standard_normal(n).astype(np.float32) * 0.1, f"b{i}"))
+        source = "x" if i == 0 else "h"
+        nodes.append(helper.make_node("Gemm", [source, f"w{i}", f"b{i}"],
+                                      ["g" if i == 0 else "y"], transB=1))
+        if i == 0:
+            nodes.append(helper.make_node("Relu", ["g"], ["h"]))
+    graph = helper.make_graph(
+        nodes, "k_dense_tiles", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 96])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 150])], inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 7
+    onnx.checker.check_model(m)
+    return m
+
+
 # name: (input shape, out channels, gate). At 28x28 (784 columns, 16 row
 # blocks) B is packed and scaled as it is packed; at 7x7 it is scaled in
 # the micro-kernel, the 49th column (AVX-512) included.
@@ -365,6 +390,8 @@ def main():
     print("k_stem_pool")
     onnx.save(stem_pool("k_stem3_pool", 3, 0, 47, 0, 1), os.path.join(out, "k_stem3_pool.onnx"))
     print("k_stem3_pool")
+    onnx.save(dense_tiles(), os.path.join(out, "k_dense_tiles.onnx"))
+    print("k_dense_tiles")
     for name, spec in SE_PROJECTIONS.items():
         onnx.save(se_project(name, *spec), os.path.join(out, name + ".onnx"))
         print(name)

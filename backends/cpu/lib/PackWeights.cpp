@@ -8,6 +8,11 @@
 // time [K blocks, ceil(M/R), K_c, R], in the order a thread's row blocks
 // read them per K block, the reads are one contiguous run.
 //
+// Where C is a single row block (a dense layer, x[1, K] x W^T[K, N]), the
+// constant is B instead, each element read once: packed in column tiles
+// [ceil(N/W), K, W], a register tile's walk over K is one contiguous run
+// too instead of a row of B (a page) per k.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Kernels/Kernels.h"
@@ -66,7 +71,7 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
       memref::GlobalOp global =
           constantGlobal(op.getDpsInputs()[0], symbols, values);
       if (!global)
-        return;
+        return packTiles(op, symbols, target);
       int64_t m = global.getType().getShape()[0],
               k = global.getType().getNumElements() / m;
       int64_t n = llvm::cast<MemRefType>(op.getDpsInits()[0].getType())
@@ -80,6 +85,46 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
       op->setAttr(kPackedWeightsAttr, symbol);
       ++numPacked;
     });
+  }
+
+  /// A plain matmul's constant B [K, N] (a dense layer's transposed
+  /// weights) in column tiles, where packedTileColumns asks for them.
+  void packTiles(linalg::LinalgOp op, SymbolTable &symbols,
+                 const VectorTarget &target) {
+    if (!llvm::isa<linalg::MatmulOp>(op.getOperation()))
+      return;
+    DenseElementsAttr values;
+    memref::GlobalOp global =
+        constantGlobal(op.getDpsInputs()[1], symbols, values);
+    if (!global || global.getType().getRank() != 2)
+      return;
+    int64_t k = global.getType().getDimSize(0),
+            n = global.getType().getDimSize(1);
+    auto cType = llvm::cast<MemRefType>(op.getDpsInits()[0].getType());
+    int64_t width = packedTileColumns(target, cType.getDimSize(0), n);
+    if (!width)
+      return;
+    int64_t tiles = (n + width - 1) / width;
+    std::vector<float> data(tiles * k * width, 0.0f);
+    int64_t index = 0;
+    for (float value : values.getValues<float>()) {
+      int64_t row = index / n, col = index % n;
+      data[(col / width * k + row) * width + col % width] = value;
+      ++index;
+    }
+    auto type = RankedTensorType::get({tiles * k * width},
+                                      Float32Type::get(&getContext()));
+    OpBuilder b(global);
+    auto packedGlobal = memref::GlobalOp::create(
+        b, global.getLoc(), (global.getSymName() + "_tiles").str(),
+        b.getStringAttr("private"),
+        MemRefType::get(type.getShape(), type.getElementType()),
+        DenseElementsAttr::get(type, ArrayRef<float>(data)),
+        /*constant=*/true, b.getI64IntegerAttr(64));
+    symbols.insert(packedGlobal);
+    op->setAttr(kPackedTilesAttr,
+                FlatSymbolRefAttr::get(packedGlobal.getSymNameAttr()));
+    ++numPacked;
   }
 
   /// A new private constant global holding `values` ([M, K...] row-major)

@@ -87,3 +87,37 @@ func.func @column_tile(%b: memref<8x100xf32>, %c: memref<64x100xf32>) {
   linalg.matmul ins(%y, %b : memref<64x8xf32>, memref<8x100xf32>) outs(%c : memref<64x100xf32>)
   return
 }
+
+// -----
+
+// A dense layer (C one row): the constant is B, each element read once.
+// Packed in column tiles of one register tile's width (AVX2: 16), [tiles,
+// K, 16] flattened, the last tile's missing columns zero: a tile's walk
+// over K is one contiguous run instead of a row of B per k. B[r, c] =
+// 100r + c. The kernel reads B's vectors from the tiles; the row-major @wt
+// goes. C of 8 rows (more than one row block) keeps B as it is.
+// CHECK: memref.global "private" constant @wt_tiles : memref<96xf32> = dense<[0.000000e+00, 1.000000e+00, {{.+}}, 1.500000e+01, 1.000000e+02, 1.010000e+02, {{.+}}, 1.150000e+02, 1.600000e+01, {{.+}}, 3.200000e+01, 3.300000e+01, 0.000000e+00, {{.+}}, 0.000000e+00, 1.320000e+02, 1.330000e+02, 0.000000e+00, {{.+}}]>
+// CHECK-LABEL: func @dense_tiles
+// CHECK: linalg.matmul {lwcc.packed_b_tiles = @wt_tiles}
+// CHECK-LABEL: func @dense_rows
+// CHECK-NOT: lwcc.packed_b_tiles
+// CHECK: return
+// EMIT-NOT: memref.global "private" constant @wt :
+// EMIT-LABEL: func @dense_tiles
+// EMIT: memref.get_global @wt_tiles : memref<96xf32>
+// EMIT: vector.load %{{.+}}[%{{.+}}] : memref<96xf32>, vector<8xf32>
+// EMIT-LABEL: func @dense_rows
+// EMIT-NOT: _tiles
+// EMIT: return
+memref.global "private" constant @wt : memref<2x34xf32> = dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0], [100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0, 108.0, 109.0, 110.0, 111.0, 112.0, 113.0, 114.0, 115.0, 116.0, 117.0, 118.0, 119.0, 120.0, 121.0, 122.0, 123.0, 124.0, 125.0, 126.0, 127.0, 128.0, 129.0, 130.0, 131.0, 132.0, 133.0]]>
+memref.global "private" constant @wr : memref<2x34xf32> = dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0, 32.0, 33.0], [100.0, 101.0, 102.0, 103.0, 104.0, 105.0, 106.0, 107.0, 108.0, 109.0, 110.0, 111.0, 112.0, 113.0, 114.0, 115.0, 116.0, 117.0, 118.0, 119.0, 120.0, 121.0, 122.0, 123.0, 124.0, 125.0, 126.0, 127.0, 128.0, 129.0, 130.0, 131.0, 132.0, 133.0]]>
+func.func @dense_tiles(%x: memref<1x2xf32>, %y: memref<1x34xf32>) {
+  %wt = memref.get_global @wt : memref<2x34xf32>
+  linalg.matmul ins(%x, %wt : memref<1x2xf32>, memref<2x34xf32>) outs(%y : memref<1x34xf32>)
+  return
+}
+func.func @dense_rows(%x: memref<8x2xf32>, %y: memref<8x34xf32>) {
+  %wr = memref.get_global @wr : memref<2x34xf32>
+  linalg.matmul ins(%x, %wr : memref<8x2xf32>, memref<2x34xf32>) outs(%y : memref<8x34xf32>)
+  return
+}

@@ -261,6 +261,15 @@ private:
     return {row, col};
   }
 
+  /// Where B[kk, col] is in bTiles: tile col / W, row kk, lane col % W.
+  SmallVector<Value, 1> tileIndex(Value kk, Value col) {
+    Value width = indexConstant(b, loc, tileColumns);
+    Value tile = arith::DivUIOp::create(b, loc, col, width);
+    Value lane = arith::RemUIOp::create(b, loc, col, width);
+    Value row = arith::AddIOp::create(b, loc, scaled(tile, k), kk);
+    return {arith::AddIOp::create(b, loc, scaled(row, tileColumns), lane)};
+  }
+
   /// Where B[kk, col] is in bMat.
   SmallVector<Value, 3> bIndex(Value batch, Value kk, Value col) {
     if (!image)
@@ -777,7 +786,8 @@ private:
                 packedB ? vector::LoadOp::create(
                               b, loc, types[j], packedB,
                               packedIndex(kk, range, strip, strip[j]))
-                        : load(strip[j], bMat, at(batch, kk, colIdx[j])));
+                : bTiles ? load(strip[j], bTiles, tileIndex(kk, colIdx[j]))
+                         : load(strip[j], bMat, at(batch, kk, colIdx[j])));
           // Unpacked, B's row is scaled here (packed, it was as packed).
           Value rowScaleK =
               rowScale && !packedB
@@ -922,6 +932,13 @@ public:
     packedElements = elements;
   }
 
+  /// Reads B from `flat`, B [K, N] laid out [ceil(N/W), K, W] and flattened
+  /// (lwcc-cpu-pack-weights, packedTileColumns).
+  void setPackedTiles(Value flat, int64_t width) {
+    bTiles = flat;
+    tileColumns = width;
+  }
+
   /// Absorbs `e`: its inputs and result as the kernel's 2-D views.
   void setEpilogue(const Epilogue &e, ArrayRef<Value> inputs, Value result) {
     epilogue = e;
@@ -933,6 +950,9 @@ private:
   OpBuilder &b;
   Location loc;
   Value a, bMat, c;
+  /// B in column tiles, and their width (setPackedTiles).
+  Value bTiles;
+  int64_t tileColumns = 0;
   bool batched;
   const VectorTarget &target;
   Tuning tuning;
@@ -1064,6 +1084,14 @@ PackedWeightsLayout packedWeightsLayout(const VectorTarget &target, int64_t m,
           tuning.block.rows};
 }
 
+int64_t packedTileColumns(const VectorTarget &target, int64_t m, int64_t n) {
+  Tuning tuning = tuningFor(target, m, n);
+  int64_t width = tuning.block.vectors * target.lanes;
+  if (m > tuning.block.rows || n < 2 * width)
+    return 0;
+  return width;
+}
+
 bool isPackableGemm(linalg::LinalgOp op) {
   return (llvm::isa<linalg::MatmulOp>(op.getOperation()) &&
           hasDefaultMaps(op)) ||
@@ -1116,6 +1144,21 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     int64_t elements =
         layout.kBlocks * layout.rowBlocks * layout.kc * layout.rows;
     emitter.setPackedA(packed, flat, layout.kc, layout.rowBlocks, elements);
+  }
+  if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedTilesAttr);
+      symbol && !batched && !image && !rowScale) {
+    ArrayRef<int64_t> bShape =
+        llvm::cast<MemRefType>(bMat.getType()).getShape();
+    int64_t m = llvm::cast<MemRefType>(c.getType()).getShape()[0];
+    if (int64_t width = packedTileColumns(target, m, bShape[1])) {
+      int64_t elements = ceilDiv(bShape[1], width) * bShape[0] * width;
+      rewriter.setInsertionPoint(op);
+      Value tiles = memref::GetGlobalOp::create(
+          rewriter, op.getLoc(),
+          MemRefType::get({elements}, rewriter.getF32Type()),
+          symbol.getValue());
+      emitter.setPackedTiles(tiles, width);
+    }
   }
   // The epilogue sees C as the conv's 4-D output (5-D for a grouped conv);
   // the kernel indexes the same bytes as C's 2-D (3-D) view.

@@ -167,6 +167,18 @@ struct PackedWeightsLayout {
 PackedWeightsLayout packedWeightsLayout(const VectorTarget &target, int64_t m,
                                         int64_t n, int64_t k);
 
+/// Names the global holding a GEMM's constant B packed in column tiles by
+/// lwcc-cpu-pack-weights.
+inline constexpr llvm::StringLiteral kPackedTilesAttr = "lwcc.packed_b_tiles";
+
+/// The width of the column tiles lwcc-cpu-pack-weights lays a constant B
+/// [K, N] out in, [ceil(N/W), K, W] (zero-padded), for the kernel on
+/// `target` with C [M, N]; 0 where B stays as it is. Only where C is one
+/// row block (a dense layer or a 1x1 conv on one pixel): each element of B
+/// is then read once, and row-major a tile walks K in steps of a whole row
+/// of B, a new page every k, which the hardware prefetchers do not follow.
+int64_t packedTileColumns(const VectorTarget &target, int64_t m, int64_t n);
+
 /// Whether `op` is a GEMM emitGemmKernel takes with a single A (not a
 /// batch): a linalg.matmul with default maps or an image product.
 bool isPackableGemm(mlir::linalg::LinalgOp op);
