@@ -112,7 +112,7 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
       data[(col / width * k + row) * width + col % width] = value;
       ++index;
     }
-    auto type = RankedTensorType::get({tiles * k * width},
+    auto type = RankedTensorType::get({tiles, k, width},
                                       Float32Type::get(&getContext()));
     OpBuilder b(global);
     auto packedGlobal = memref::GlobalOp::create(

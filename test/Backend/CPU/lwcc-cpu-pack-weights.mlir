@@ -92,11 +92,11 @@ func.func @column_tile(%b: memref<8x100xf32>, %c: memref<64x100xf32>) {
 
 // A dense layer (C one row): the constant is B, each element read once.
 // Packed in column tiles of one register tile's width (AVX2: 16), [tiles,
-// K, 16] flattened, the last tile's missing columns zero: a tile's walk
+// K, 16], the last tile's missing columns zero: a tile's walk
 // over K is one contiguous run instead of a row of B per k. B[r, c] =
 // 100r + c. The kernel reads B's vectors from the tiles; the row-major @wt
 // goes. C of 8 rows (more than one row block) keeps B as it is.
-// CHECK: memref.global "private" constant @wt_tiles : memref<96xf32> = dense<[0.000000e+00, 1.000000e+00, {{.+}}, 1.500000e+01, 1.000000e+02, 1.010000e+02, {{.+}}, 1.150000e+02, 1.600000e+01, {{.+}}, 3.200000e+01, 3.300000e+01, 0.000000e+00, {{.+}}, 0.000000e+00, 1.320000e+02, 1.330000e+02, 0.000000e+00, {{.+}}]>
+// CHECK: memref.global "private" constant @wt_tiles : memref<3x2x16xf32> = dense<{{\[\[\[}}0.000000e+00, 1.000000e+00, {{.+}}, 1.500000e+01], [1.000000e+02, 1.010000e+02, {{.+}}, 1.150000e+02]], {{\[\[}}1.600000e+01, {{.+}}]], {{\[\[}}3.200000e+01, 3.300000e+01, 0.000000e+00, {{.+}}, 0.000000e+00], [1.320000e+02, 1.330000e+02, 0.000000e+00, {{.+}}]]]>
 // CHECK-LABEL: func @dense_tiles
 // CHECK: linalg.matmul {lwcc.packed_b_tiles = @wt_tiles}
 // CHECK-LABEL: func @dense_rows

@@ -1151,13 +1151,18 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
         llvm::cast<MemRefType>(bMat.getType()).getShape();
     int64_t m = llvm::cast<MemRefType>(c.getType()).getShape()[0];
     if (int64_t width = packedTileColumns(target, m, bShape[1])) {
-      int64_t elements = ceilDiv(bShape[1], width) * bShape[0] * width;
+      // The global's type names the width it was packed for: a mismatch
+      // fails verification rather than reading the wrong columns.
       rewriter.setInsertionPoint(op);
       Value tiles = memref::GetGlobalOp::create(
           rewriter, op.getLoc(),
-          MemRefType::get({elements}, rewriter.getF32Type()),
+          MemRefType::get({ceilDiv(bShape[1], width), bShape[0], width},
+                          rewriter.getF32Type()),
           symbol.getValue());
-      emitter.setPackedTiles(tiles, width);
+      Value flat = memref::CollapseShapeOp::create(
+          rewriter, op.getLoc(), tiles,
+          ArrayRef<ReassociationIndices>{{0, 1, 2}});
+      emitter.setPackedTiles(flat, width);
     }
   }
   // The epilogue sees C as the conv's 4-D output (5-D for a grouped conv);
