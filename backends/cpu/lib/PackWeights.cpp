@@ -112,18 +112,8 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
       data[(col / width * k + row) * width + col % width] = value;
       ++index;
     }
-    auto type = RankedTensorType::get({tiles, k, width},
-                                      Float32Type::get(&getContext()));
-    OpBuilder b(global);
-    auto packedGlobal = memref::GlobalOp::create(
-        b, global.getLoc(), (global.getSymName() + "_tiles").str(),
-        b.getStringAttr("private"),
-        MemRefType::get(type.getShape(), type.getElementType()),
-        DenseElementsAttr::get(type, ArrayRef<float>(data)),
-        /*constant=*/true, b.getI64IntegerAttr(64));
-    symbols.insert(packedGlobal);
     op->setAttr(kPackedTilesAttr,
-                FlatSymbolRefAttr::get(packedGlobal.getSymNameAttr()));
+                addGlobal(global, "_tiles", {tiles, k, width}, data, symbols));
     ++numPacked;
   }
 
@@ -144,14 +134,21 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
       data[(tile * kc + col % kc) * rows + row % rows] = value;
       ++index;
     }
-    auto type =
-        RankedTensorType::get(layout.shape(), Float32Type::get(&getContext()));
+    return addGlobal(global, "_packed", layout.shape(), data, symbols);
+  }
+
+  /// A new private constant global of `shape` holding `data`, named after
+  /// `global` with `suffix`, beside it.
+  FlatSymbolRefAttr addGlobal(memref::GlobalOp global, StringRef suffix,
+                              ArrayRef<int64_t> shape, ArrayRef<float> data,
+                              SymbolTable &symbols) {
+    auto type = RankedTensorType::get(shape, Float32Type::get(&getContext()));
     OpBuilder b(global);
     auto packedGlobal = memref::GlobalOp::create(
-        b, global.getLoc(), (global.getSymName() + "_packed").str(),
+        b, global.getLoc(), (global.getSymName() + suffix).str(),
         b.getStringAttr("private"),
-        MemRefType::get(type.getShape(), type.getElementType()),
-        DenseElementsAttr::get(type, ArrayRef<float>(data)),
+        MemRefType::get(shape, type.getElementType()),
+        DenseElementsAttr::get(type, data),
         /*constant=*/true, b.getI64IntegerAttr(64));
     symbols.insert(packedGlobal);
     return FlatSymbolRefAttr::get(packedGlobal.getSymNameAttr());
