@@ -9,7 +9,9 @@ end of the padded row), dilation, asymmetric and 5x5 windows, grouped and
 strided 1x1 convolutions; and chains whose bias, activation and residual
 add the kernels absorb, including one where the bufferiser reuses the
 output buffer for an intermediate the next kernel reads and one whose K
-runs in blocks. Depthwise convs and pools read their padding implicitly
+runs in blocks; 3x3 convs as Winograd F(4x4, 3x3) and F(2x2, 3x3)
+with ragged tiles.
+Depthwise convs and pools read their padding implicitly
 (the kernel supplies the border: zeros, -inf for max pools). Concats whose
 inputs are written in place sit next to ones that must be copied, and a
 squeeze-excite gate's 1x1 convs on one pixel. Weights are seeded random
@@ -177,9 +179,23 @@ CHAINS = {
     "k_chain_grouped": ([1, 16, 10, 10], [(16, 3, 1, 4, "relu"), (24, 1, 1, 1, "relu")],
                         False),
     # image products: the bias absorbed, the residual add and relu reading
-    # the kept columns of the products, K = 144 in two blocks.
-    "k_image_residual": ([1, 16, 28, 28], [(16, 3, 1, 1, "relu"), (16, 3, 1, 1, "relu")],
+    # the kept columns of the products, K = 216 in two blocks (24 channels:
+    # not Winograd's multiple of 16).
+    "k_image_residual": ([1, 24, 28, 28], [(24, 3, 1, 1, "relu"), (24, 3, 1, 1, "relu")],
                          True),
+    # Winograd F(4x4, 3x3): 26x26 outputs, the last row and column of 4x4
+    # tiles half outside (masked scatters); the output transform absorbs
+    # the bias, the relu, and the residual add (gathered per pixel).
+    "k_winograd_residual": ([1, 32, 26, 26], [(32, 3, 1, 1, "relu"),
+                                              (32, 3, 1, 1, "relu")], True),
+    # F(2x2, 3x3) on 13x13 outputs (too few 4x4 tiles, 49 of 2x2, the last
+    # ones a row and a column outside); the last conv writes the model's
+    # output, so its bias stays a pass of its own and the kernel gathers it.
+    "k_winograd_2x2": ([1, 16, 13, 13], [(48, 3, 1, 1, "relu6"), (16, 3, 1, 1, "none")],
+                       False),
+    # 28x28 in 49 tiles split across threads, 16 -> 32 -> 16 channels.
+    "k_winograd_wide": ([1, 16, 28, 28], [(32, 3, 1, 1, "relu"), (16, 3, 1, 1, "relu")],
+                        True),
     # the same at 7x7: the depthwise runs on the flattened plane, its bias
     # and relu6 absorbed.
     "k_chain_flat_residual": ([1, 8, 7, 7], [(24, 1, 1, 1, "relu6"), (24, 3, 1, 24, "relu6"),

@@ -52,6 +52,10 @@ struct CompileOptions {
   bool convToGemm = true;
   /// ... without an im2col where the image can serve as the column matrix.
   bool imageGemm = true;
+  /// Run 3x3 stride-1 convolutions with constant filters as Winograd
+  /// F(4x4, 3x3) or F(2x2, 3x3) on the CPU (with the vector kernels only: the transforms'
+  /// plain loops are slow).
+  bool winograd = true;
   /// Fuse element-wise chains, run activations on image products whole and
   /// fold squeeze-excite gates into the next GEMM
   /// (lwcc-cpu-fuse-elementwise).

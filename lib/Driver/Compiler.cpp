@@ -122,6 +122,7 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.vectorRegisters = registers->count;
   pipeline.convToGemm = options.convToGemm;
   pipeline.imageGemm = options.imageGemm;
+  pipeline.winograd = options.winograd && options.vectorKernels;
   pipeline.fuseElementwise = options.fuseElementwise;
   pipeline.elideConcat = options.elideConcat;
   pipeline.vectorKernels = options.vectorKernels;

@@ -86,6 +86,10 @@ static cl::opt<bool> noImageGemm(
     "no-image-gemm",
     cl::desc("Give every k x k convolution's GEMM an im2col copy, never the image itself"),
     cl::cat(lwccCategory));
+static cl::opt<bool> noWinograd(
+    "no-winograd",
+    cl::desc("Run 3x3 stride-1 convolutions as GEMMs over the image, not as Winograd F(4x4, 3x3) or F(2x2, 3x3)"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> noFuseElementwise(
     "no-fuse-elementwise",
     cl::desc("Keep element-wise ops apart (no fused chains, no activations run on whole image "
@@ -149,6 +153,7 @@ int main(int argc, char **argv) {
   options.timePasses = timePasses;
   options.convToGemm = !noConvToGemm;
   options.imageGemm = !noImageGemm;
+  options.winograd = !noWinograd;
   options.fuseElementwise = !noFuseElementwise;
   options.packWeights = !noPackWeights;
   options.elideConcat = !noElideConcat;

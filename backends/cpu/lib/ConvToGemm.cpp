@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ConvRewrites.h"
 #include "Kernels/Kernels.h"
 #include "lwcc/Backend/CPU/Passes.h"
 
@@ -27,7 +28,61 @@ namespace lwcc::cpu {
 
 using namespace mlir;
 
+namespace lwcc::cpu {
+
+bool isBatchOneFloat(linalg::LinalgOp op) {
+  if (!op.hasPureTensorSemantics() || op.hasDynamicShape())
+    return false;
+  auto out = llvm::cast<RankedTensorType>(op.getDpsInits()[0].getType());
+  return out.getDimSize(0) == 1 && llvm::isa<FloatType>(out.getElementType());
+}
+
+Value collapse(OpBuilder &b, Location loc, Value value,
+               ArrayRef<ReassociationIndices> groups) {
+  return tensor::CollapseShapeOp::create(b, loc, value, groups);
+}
+
+Value padWith(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> low,
+              ArrayRef<int64_t> high, Value value) {
+  auto type = llvm::cast<RankedTensorType>(source.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  for (auto [i, size] : llvm::enumerate(shape))
+    size += low[i] + high[i];
+  MLIRContext *ctx = b.getContext();
+  return tensor::PadOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), source,
+      getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
+      value);
+}
+
+Value zeroOf(OpBuilder &b, Location loc, Value tensor) {
+  Type element =
+      llvm::cast<RankedTensorType>(tensor.getType()).getElementType();
+  return arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
+}
+
+Value extendImage(OpBuilder &b, Location loc, Value input, int64_t rows,
+                  int64_t cols) {
+  if (rows == 0 && cols == 0)
+    return input;
+  auto pad = input.getDefiningOp<tensor::PadOp>();
+  if (pad && pad.getConstantPaddingValue() && pad.getLow().empty() &&
+      pad.getHigh().empty()) {
+    SmallVector<int64_t> high(pad.getStaticHigh());
+    high[2] += rows;
+    high[3] += cols;
+    return padWith(b, loc, pad.getSource(), pad.getStaticLow(), high,
+                   pad.getConstantPaddingValue());
+  }
+  return padWith(b, loc, input, {0, 0, 0, 0}, {0, 0, rows, cols},
+                 zeroOf(b, loc, input));
+}
+
+} // namespace lwcc::cpu
+
 namespace {
+
+using namespace lwcc::cpu;
 
 int64_t ceilDivision(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -40,10 +95,6 @@ constexpr int64_t kMaxDroppedColumns = 7;
 constexpr int64_t kMinStridedTaps = 4;
 
 /// What an op computes, for profiles (lwcc-cpu-profile).
-
-SmallVector<int64_t, 2> values(DenseIntElementsAttr attr) {
-  return llvm::to_vector<2>(attr.getValues<int64_t>());
-}
 
 /// The im2col copy of `input` ([1, G..., C, Hp, Wp], G optional) for a
 /// KHxKW window: [G..., C, KH, KW, OH, OW] collapsed to [G..., C*KH*KW, OH*OW].
@@ -82,11 +133,6 @@ Value im2col(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw,
   return tensor::CollapseShapeOp::create(b, loc, copy.getResult(0), groups);
 }
 
-Value collapse(OpBuilder &b, Location loc, Value value,
-               ArrayRef<ReassociationIndices> groups) {
-  return tensor::CollapseShapeOp::create(b, loc, value, groups);
-}
-
 /// `weights` [R, C] as [C, R].
 DenseElementsAttr transposeMatrix(DenseElementsAttr weights) {
   auto type = llvm::cast<RankedTensorType>(weights.getType());
@@ -101,40 +147,6 @@ DenseElementsAttr transposeMatrix(DenseElementsAttr weights) {
     for (int64_t c = 0; c < cols; ++c)
       flipped[c * rows + r] = values[r * cols + c];
   return DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
-}
-
-bool isBatchOneFloat(linalg::LinalgOp op) {
-  if (!op.hasPureTensorSemantics() || op.hasDynamicShape())
-    return false;
-  auto out = llvm::cast<RankedTensorType>(op.getDpsInits()[0].getType());
-  return out.getDimSize(0) == 1 && llvm::isa<FloatType>(out.getElementType());
-}
-
-/// A convolution's operands and their types; strides and dilations.
-struct ConvOperands {
-  Value input, filter, init;
-  RankedTensorType inType, wType, outType;
-  SmallVector<int64_t, 2> strides, dilations;
-
-  template <typename ConvOp>
-  explicit ConvOperands(ConvOp op)
-      : input(op.getInputs()[0]), filter(op.getInputs()[1]),
-        init(op.getOutputs()[0]),
-        inType(llvm::cast<RankedTensorType>(input.getType())),
-        wType(llvm::cast<RankedTensorType>(filter.getType())),
-        outType(llvm::cast<RankedTensorType>(init.getType())),
-        strides(values(op.getStrides())), dilations(values(op.getDilations())) {
-  }
-};
-
-/// `op`'s operands if it is a static batch-1 float convolution, the
-/// patterns' common precondition.
-template <typename ConvOp>
-FailureOr<ConvOperands> batchOneOperands(ConvOp op, PatternRewriter &rewriter) {
-  if (!isBatchOneFloat(op))
-    return rewriter.notifyMatchFailure(
-        op, "not a static batch-1 float convolution");
-  return ConvOperands(op);
 }
 
 /// conv_2d_nchw_fchw as matmul, conv_2d_ngchw_gfchw (one more leading group
@@ -199,46 +211,6 @@ struct ConvAsGemm : OpRewritePattern<ConvOp> {
     return success();
   }
 };
-
-/// `source` padded by `low` and `high` elements per dimension with `value`.
-Value padWith(OpBuilder &b, Location loc, Value source, ArrayRef<int64_t> low,
-              ArrayRef<int64_t> high, Value value) {
-  auto type = llvm::cast<RankedTensorType>(source.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  for (auto [i, size] : llvm::enumerate(shape))
-    size += low[i] + high[i];
-  MLIRContext *ctx = b.getContext();
-  return tensor::PadOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), source,
-      getAsIndexOpFoldResult(ctx, low), getAsIndexOpFoldResult(ctx, high),
-      value);
-}
-
-Value zeroOf(OpBuilder &b, Location loc, Value tensor) {
-  Type element =
-      llvm::cast<RankedTensorType>(tensor.getType()).getElementType();
-  return arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
-}
-
-/// `input` [1, C, H, W] with `rows` more rows at the bottom and `cols`
-/// more columns on the right: the pad it comes from grown (same padding
-/// value), or a new zero pad.
-Value extendImage(OpBuilder &b, Location loc, Value input, int64_t rows,
-                  int64_t cols) {
-  if (rows == 0 && cols == 0)
-    return input;
-  auto pad = input.getDefiningOp<tensor::PadOp>();
-  if (pad && pad.getConstantPaddingValue() && pad.getLow().empty() &&
-      pad.getHigh().empty()) {
-    SmallVector<int64_t> high(pad.getStaticHigh());
-    high[2] += rows;
-    high[3] += cols;
-    return padWith(b, loc, pad.getSource(), pad.getStaticLow(), high,
-                   pad.getConstantPaddingValue());
-  }
-  return padWith(b, loc, input, {0, 0, 0, 0}, {0, 0, rows, cols},
-                 zeroOf(b, loc, input));
-}
 
 /// The sy x sx phases of `image` [1, C, H, W] (H and W multiples of the
 /// strides) that taps read, the first `py` x `px`: [py, px, C, hq, wq].
@@ -468,6 +440,8 @@ struct ConvToGemmPass : lwcc::cpu::impl::ConvToGemmPassBase<ConvToGemmPass> {
   using ConvToGemmPassBase::ConvToGemmPassBase;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    if (winograd)
+      populateWinogradPatterns(patterns);
     if (imageProducts)
       patterns.add<ConvAsImageGemm>(&getContext(), /*benefit=*/2);
     patterns.add<ConvAsGemm<linalg::Conv2DNchwFchwOp, linalg::MatmulOp>,

@@ -26,7 +26,7 @@ void buildCPUToLinalgPipeline(OpPassManager &pm,
   fpm.addPass(lwcc::createConvertLWNNToLinalgPass());
   fpm.addPass(createCanonicalizerPass());
   if (options.convToGemm)
-    fpm.addPass(createConvToGemmPass({options.imageGemm}));
+    fpm.addPass(createConvToGemmPass({options.imageGemm, options.winograd}));
   if (options.fuseElementwise)
     fpm.addPass(createFuseElementwisePass());
   fpm.addPass(createCSEPass());

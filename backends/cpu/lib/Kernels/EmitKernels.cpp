@@ -44,17 +44,22 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : ops) {
-      if (isWindowOp(op)) {
+      auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation());
+      if (generic && succeeded(emitWinogradInput(rewriter, generic, target))) {
+        ++numWinogradInputs;
+      } else if (generic &&
+                 succeeded(emitWinogradOutput(rewriter, generic, target))) {
+        ++numWinogradOutputs;
+      } else if (isWindowOp(op)) {
         bool foldedPad = false;
         if (succeeded(emitWindowKernel(rewriter, op, target, foldedPad)))
           ++numWindows;
         numImplicitPads += foldedPad;
       } else if (succeeded(emitGemmKernel(rewriter, op, target))) {
         ++numGemms;
-      } else if (auto generic =
-                     llvm::dyn_cast<linalg::GenericOp>(op.getOperation())) {
-        if (succeeded(emitReductionKernel(rewriter, generic, target)))
-          ++numReductions;
+      } else if (generic &&
+                 succeeded(emitReductionKernel(rewriter, generic, target))) {
+        ++numReductions;
       }
     }
     // Tags of pads no kernel folded: the source stayed live for nothing.

@@ -216,6 +216,21 @@ mlir::LogicalResult emitReductionKernel(mlir::RewriterBase &rewriter,
                                         mlir::linalg::GenericOp op,
                                         const VectorTarget &target);
 
+/// Replaces the input transform of a Winograd convolution
+/// (lwcc-cpu-conv-to-gemm's winograd-input generic, V zero-filled before
+/// it) with the vector kernel of WinogradKernel.cpp; fails without changing
+/// anything where the channels are not a multiple of the lanes or the
+/// image's strides are not static.
+mlir::LogicalResult emitWinogradInput(mlir::RewriterBase &rewriter,
+                                      mlir::linalg::GenericOp op,
+                                      const VectorTarget &target);
+
+/// The same for the output transform (winograd-output), which also absorbs
+/// the convolution's bias and element-wise consumer.
+mlir::LogicalResult emitWinogradOutput(mlir::RewriterBase &rewriter,
+                                       mlir::linalg::GenericOp op,
+                                       const VectorTarget &target);
+
 } // namespace lwcc::cpu
 
 #endif // LWCC_BACKEND_CPU_KERNELS_H

@@ -55,6 +55,9 @@ struct CPUPipelineOptions {
   /// image instead of an im2col where that pays (lwcc-cpu-conv-to-gemm's
   /// image-products option).
   bool imageGemm = true;
+  /// ... and 3x3 stride-1 ones with constant filters as Winograd F(4x4,
+  /// 3x3) or F(2x2, 3x3) (its winograd option).
+  bool winograd = true;
   /// Let element-wise producers write into their concat's buffer
   /// (lwcc-cpu-elide-concat).
   bool elideConcat = true;

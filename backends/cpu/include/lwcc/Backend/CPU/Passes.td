@@ -111,10 +111,25 @@ def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
     column y*Wp + x, tap (ky, kx) of channel c the image's row c shifted by
     ky*Wp + kx. The columns past each output row are computed and dropped:
     the convolution's result is a slice of a [1, F, OH, Wp] product.
+
+    With `winograd` (the default), a 3x3 stride-1 convolution with constant
+    filters and channel counts that are multiples of 16 runs as Winograd's
+    F(4x4, 3x3) where its output has at least 49 tiles of 4x4, else as
+    F(2x2, 3x3) where it has 49 tiles of 2x2: a `linalg.generic` transforms
+    each input tile (kind `winograd-input`), the filters are transformed at
+    compile time, one `linalg.batch_matmul` multiplies the positions of the
+    transformed tiles ([36, tiles, C] x [36, C, F] for F(4x4)), and a second
+    generic (kind `winograd-output`) turns each product tile back into
+    outputs, accumulated into the convolution's init. F(4x4) takes 36
+    multiply-adds per tile and channel pair where the direct form takes
+    144, F(2x2) 16 for 36; the library carries 4x, resp. 16/9, the filters.
+    `lwcc-cpu-emit-kernels` gives the transforms vector kernels.
   }];
   let options = [
     Option<"imageProducts", "image-products", "bool", "true",
            "Read k x k convolutions' column matrices from the image where that pays">,
+    Option<"winograd", "winograd", "bool", "true",
+           "Run 3x3 stride-1 convolutions with constant filters as Winograd F(4x4, 3x3) or F(2x2, 3x3)">,
   ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
 }
@@ -181,8 +196,14 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     where lwcc-cpu-mark-implicit-pads kept it live (border taps load inside
     the row and shuffle the pad value in).
     Ragged edges use narrower vectors (powers of two down to one lane), never
-    masks or reads past a buffer. Everything else is left to the loop
-    lowering.
+    masks or reads past a buffer. The transforms of a Winograd convolution
+    (kinds `winograd-input` and `winograd-output`) get kernels vectorised
+    along the channels: per 4x4 output tile, gathers of the 6x6 window's
+    taps and constant-coefficient arithmetic into the 36 positions' rows,
+    and the products' rows back into 16 output vectors, the bias and the
+    element-wise consumer applied, scattered to their channels (masked
+    where the last tiles overhang the output). Everything else is left to
+    the loop lowering.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
@@ -197,7 +218,9 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     Statistic<"numGemms", "num-gemms", "GEMMs given the register-blocked kernel">,
     Statistic<"numWindows", "num-windows", "Depthwise convolutions and pools given the window kernel">,
     Statistic<"numReductions", "num-reductions", "Trailing-dimension reductions vectorised">,
-    Statistic<"numImplicitPads", "num-implicit-pads", "Pads the window kernel supplies itself">
+    Statistic<"numImplicitPads", "num-implicit-pads", "Pads the window kernel supplies itself">,
+    Statistic<"numWinogradInputs", "num-winograd-inputs", "Winograd input transforms vectorised">,
+    Statistic<"numWinogradOutputs", "num-winograd-outputs", "Winograd output transforms vectorised">
   ];
 }
 
