@@ -6,14 +6,15 @@
 // tiles, T of them; each tile's (m+2) x (m+2) input window d becomes
 // V = B^T d B, each filter g becomes U = G g G^T at compile time, and the
 // (m+2)^2 positions xi of the transformed tiles are independent products
-//   M[xi] [T, F] = V[xi] [T, C] x U[xi] [C, F],
-// one linalg.batch_matmul on the GEMM kernel: for m = 4, 36 multiply-adds
-// per tile and channel pair where the direct form takes 144. Each output
-// tile is then A^T M A. The tiles run along the GEMM's rows and the
-// channels along its vectorised columns, so few tiles still fill the
-// vectors; but each product streams its U[xi], and U is (m+2)^2/9 times the
-// filters, so F(4x4) is kept for outputs of at least 49 tiles (28x28 and
-// up), F(2x2) (16/9 the filters) for those with 49 tiles of 2x2 (14x14).
+//   M[xi] [F, T] = U[xi] [F, C] x V[xi] [C, T],
+// one linalg.batch_matmul on the GEMM kernel (U packed at compile time by
+// lwcc-cpu-pack-weights): for m = 4, 36 multiply-adds per tile and channel
+// pair where the direct form takes 144. Each output tile is then A^T M A.
+// Tiles run along the products' vectorised columns, in image order, so the
+// transforms read and write rows of tiles. Each product streams its U[xi],
+// and U is (m+2)^2/9 times the filters, so F(4x4) is kept for outputs of at
+// least 49 tiles (28x28 and up), F(2x2) (16/9 the filters) for those with
+// 49 tiles of 2x2 (14x14).
 //
 // The two transforms are linalg.generic ops whose plain semantics are the
 // reference (the tables' products summed over the window); lwcc-cpu-emit-
@@ -61,7 +62,7 @@ Value matrixConstant(OpBuilder &b, Location loc, ArrayRef<double> values,
       b, loc, DenseElementsAttr::get(type, ArrayRef<float>(data)));
 }
 
-/// U [n*n, C, F] (n the input tile's side): U[a*n+b, c, f] = (G g G^T)[a, b]
+/// U [n*n, F, C] (n the input tile's side): U[a*n+b, f, c] = (G g G^T)[a, b]
 /// for filter g = w[f, c].
 DenseElementsAttr transformFilters(const Transforms &t,
                                    DenseElementsAttr weights) {
@@ -85,13 +86,13 @@ DenseElementsAttr transformFilters(const Transforms &t,
           double sum = 0;
           for (int64_t j = 0; j < kTaps; ++j)
             sum += gg[a * kTaps + j] * t.filterAt(b, j);
-          u[((a * n + b) * channels + c) * filters + f] =
+          u[((a * n + b) * filters + f) * channels + c] =
               static_cast<float>(sum);
         }
     }
   }
   auto uType =
-      RankedTensorType::get({n * n, channels, filters}, type.getElementType());
+      RankedTensorType::get({n * n, filters, channels}, type.getElementType());
   return DenseElementsAttr::get(uType, ArrayRef<float>(u));
 }
 
@@ -123,9 +124,8 @@ struct ConvAsWinograd : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
         llvm::any_of(d, [](int64_t v) { return v != 1; }))
       return rewriter.notifyMatchFailure(op, "not a 3x3 stride-1 conv");
     int64_t channels = inType.getDimSize(1), filters = outType.getDimSize(1);
-    if (channels % kChannelMultiple != 0 || filters % kChannelMultiple != 0)
-      return rewriter.notifyMatchFailure(
-          op, "channels not a multiple of the kernels' vectors");
+    if (channels < kMinChannels || filters < kMinChannels)
+      return rewriter.notifyMatchFailure(op, "too few channels");
     int64_t oh = outType.getDimSize(2), ow = outType.getDimSize(3);
     const Transforms *chosen = chooseTransforms(oh, ow);
     if (!chosen)
@@ -156,10 +156,10 @@ struct ConvAsWinograd : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
     auto parallel = utils::IteratorType::parallel,
          reduction = utils::IteratorType::reduction;
 
-    // V[a, b, ty, tx, c] = sum over (i, j) of B^T[a, i] B^T[b, j]
-    // d[c, m ty + i, m tx + j]; loops (a, b, ty, tx, c, i, j).
+    // V[a, b, c, ty, tx] = sum over (i, j) of B^T[a, i] B^T[b, j]
+    // d[c, m ty + i, m tx + j]; loops (a, b, c, ty, tx, i, j).
     Value transformed =
-        zeros(rewriter, loc, {side, side, tileRows, tileCols, channels});
+        zeros(rewriter, loc, {side, side, channels, tileRows, tileCols});
     auto inputTransform = linalg::GenericOp::create(
         rewriter, loc, TypeRange{transformed.getType()},
         ValueRange{inputTable, inputTable, image}, ValueRange{transformed},
@@ -167,8 +167,8 @@ struct ConvAsWinograd : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
             AffineMap::get(7, 0, {dim(0), dim(5)}, ctx),
             AffineMap::get(7, 0, {dim(1), dim(6)}, ctx),
             AffineMap::get(7, 0,
-                           {getAffineConstantExpr(0, ctx), dim(4),
-                            dim(2) * tile + dim(5), dim(3) * tile + dim(6)},
+                           {getAffineConstantExpr(0, ctx), dim(2),
+                            dim(3) * tile + dim(5), dim(4) * tile + dim(6)},
                            ctx),
             AffineMap::get(7, 0, {dim(0), dim(1), dim(2), dim(3), dim(4)},
                            ctx)},
@@ -177,25 +177,25 @@ struct ConvAsWinograd : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
         tableProductBody);
     inputTransform->setAttr(kKindAttr, rewriter.getStringAttr(kInputKind));
 
-    // M[xi] [T, F] = V[xi] [T, C] x U[xi] [C, F].
+    // M[xi] [F, T] = U[xi] [F, C] x V[xi] [C, T].
     Value v = collapse(rewriter, loc, inputTransform.getResult(0),
-                       {{0, 1}, {2, 3}, {4}});
+                       {{0, 1}, {2}, {3, 4}});
     Value u =
         arith::ConstantOp::create(rewriter, loc, transformFilters(t, weights));
-    Value products = zeros(rewriter, loc, {positions, tiles, filters});
+    Value products = zeros(rewriter, loc, {positions, filters, tiles});
     auto gemm = linalg::BatchMatmulOp::create(
-        rewriter, loc, TypeRange{products.getType()}, ValueRange{v, u},
+        rewriter, loc, TypeRange{products.getType()}, ValueRange{u, v},
         ValueRange{products});
     gemm->setAttr(kKindAttr, rewriter.getStringAttr(kGemmKind));
     Value m = tensor::ExpandShapeOp::create(
         rewriter, loc,
-        RankedTensorType::get({side, side, tileRows, tileCols, filters},
+        RankedTensorType::get({side, side, filters, tileRows, tileCols},
                               rewriter.getF32Type()),
         gemm.getResult(0),
-        SmallVector<ReassociationIndices>{{0, 1}, {2, 3}, {4}});
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3, 4}});
 
     // out[0, f, y, x] += sum over (a, b) of A^T[y mod m, a] A^T[x mod m, b]
-    // M[a, b, y / m, x / m, f]; loops (n, f, y, x, a, b).
+    // M[a, b, f, y / m, x / m]; loops (n, f, y, x, a, b).
     AffineExpr y = dim(2), x = dim(3);
     auto outputTransform = linalg::GenericOp::create(
         rewriter, loc, TypeRange{outType},
@@ -203,8 +203,8 @@ struct ConvAsWinograd : OpRewritePattern<linalg::Conv2DNchwFchwOp> {
         ArrayRef<AffineMap>{AffineMap::get(6, 0, {y % tile, dim(4)}, ctx),
                             AffineMap::get(6, 0, {x % tile, dim(5)}, ctx),
                             AffineMap::get(6, 0,
-                                           {dim(4), dim(5), y.floorDiv(tile),
-                                            x.floorDiv(tile), dim(1)},
+                                           {dim(4), dim(5), dim(1),
+                                            y.floorDiv(tile), x.floorDiv(tile)},
                                            ctx),
                             AffineMap::get(6, 0, {dim(0), dim(1), y, x}, ctx)},
         ArrayRef<utils::IteratorType>{parallel, parallel, parallel, parallel,

@@ -6,7 +6,9 @@
 // bytes per k, and a layer's weights come from memory (they are read once
 // per inference and a model's do not fit the caches). Packed at compile
 // time [K blocks, ceil(M/R), K_c, R], in the order a thread's row blocks
-// read them per K block, the reads are one contiguous run.
+// read them per K block, the reads are one contiguous run. A batched
+// product's constant A [B, M, K] (a grouped conv's weights, a Winograd
+// conv's transformed filters) is packed matrix by matrix, [B, ...].
 //
 // Where C is a single row block (a dense layer, x[1, K] x W^T[K, N]), the
 // constant is B instead, each element read once: packed in column tiles
@@ -65,15 +67,19 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
     std::map<std::tuple<Operation *, int64_t, int64_t>, FlatSymbolRefAttr>
         packed;
     module.walk([&](linalg::LinalgOp op) {
-      if (!isPackableGemm(op))
+      bool batched = isPackableBatchGemm(op);
+      if (!batched && !isPackableGemm(op))
         return;
       DenseElementsAttr values;
       memref::GlobalOp global =
           constantGlobal(op.getDpsInputs()[0], symbols, values);
       if (!global)
         return packTiles(op, symbols, target);
-      int64_t m = global.getType().getShape()[0],
-              k = global.getType().getNumElements() / m;
+      // Batched, each [M, K] matrix of A [B, M, K] is packed in turn.
+      ArrayRef<int64_t> shape = global.getType().getShape();
+      int64_t batches = batched ? shape[0] : 1;
+      int64_t m = shape[batched ? 1 : 0],
+              k = global.getType().getNumElements() / batches / m;
       int64_t n = llvm::cast<MemRefType>(op.getDpsInits()[0].getType())
                       .getShape()
                       .back();
@@ -81,7 +87,7 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
       FlatSymbolRefAttr &symbol =
           packed[{global.getOperation(), layout.kc, layout.rows}];
       if (!symbol)
-        symbol = pack(global, values, layout, symbols);
+        symbol = pack(global, values, batched, layout, symbols);
       op->setAttr(kPackedWeightsAttr, symbol);
       ++numPacked;
     });
@@ -117,24 +123,30 @@ struct PackWeightsPass : lwcc::cpu::impl::PackWeightsPassBase<PackWeightsPass> {
     ++numPacked;
   }
 
-  /// A new private constant global holding `values` ([M, K...] row-major)
-  /// in `layout`.
+  /// A new private constant global holding `values` ([M, K...] row-major,
+  /// or if `batched` [B, M, K]) in `layout` ([B, layout...] if batched).
   FlatSymbolRefAttr pack(memref::GlobalOp global, DenseElementsAttr values,
-                         const PackedWeightsLayout &layout,
+                         bool batched, const PackedWeightsLayout &layout,
                          SymbolTable &symbols) {
-    int64_t m = global.getType().getShape()[0],
-            k = global.getType().getNumElements() / m;
+    ArrayRef<int64_t> globalShape = global.getType().getShape();
+    int64_t batches = batched ? globalShape[0] : 1;
+    int64_t m = globalShape[batched ? 1 : 0];
+    int64_t k = global.getType().getNumElements() / batches / m;
     int64_t rows = layout.rows, kc = layout.kc;
-    std::vector<float> data(layout.kBlocks * layout.rowBlocks * kc * rows,
-                            0.0f);
+    int64_t perBatch = layout.kBlocks * layout.rowBlocks * kc * rows;
+    std::vector<float> data(batches * perBatch, 0.0f);
     int64_t index = 0;
     for (float value : values.getValues<float>()) {
-      int64_t row = index / k, col = index % k;
+      int64_t batch = index / (m * k), row = index / k % m, col = index % k;
       int64_t tile = col / kc * layout.rowBlocks + row / rows;
-      data[(tile * kc + col % kc) * rows + row % rows] = value;
+      data[batch * perBatch + (tile * kc + col % kc) * rows + row % rows] =
+          value;
       ++index;
     }
-    return addGlobal(global, "_packed", layout.shape(), data, symbols);
+    SmallVector<int64_t, 5> shape = layout.shape();
+    if (batched)
+      shape.insert(shape.begin(), batches);
+    return addGlobal(global, "_packed", shape, data, symbols);
   }
 
   /// A new private constant global of `shape` holding `data`, named after

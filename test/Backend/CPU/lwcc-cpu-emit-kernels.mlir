@@ -658,53 +658,68 @@ func.func @scaled_rows_packed(%a: memref<64x32xf32>, %s: memref<32xf32>, %b: mem
 // -----
 
 // The transforms of a Winograd F(2x2, 3x3) conv (lwcc-cpu-conv-to-gemm) with
-// 5x5 outputs: 3x3 tiles, split across threads. The input transform gathers
-// each of a tile's 16 taps for a vector of channels (lanes 64 elements, a
-// channel, apart) and stores the 16 transformed rows; its zero fill goes.
-// The output transform loads the tile's 16 product vectors, starts from the
-// bias, applies the relu, and scatters the 4 pixels to their channels of
-// the result (lanes 25 apart); in the last tile row and column a pixel's
-// lanes are masked off when it lies past the 5x5 output.
+// 5x5 outputs: rows of 3 tiles, one vector of 4 lanes (a tile each, the
+// fourth masked off) whatever the target's width; 16 channels x 3 rows of
+// tiles split across threads. The input transform loads each of the
+// window's 4 image rows as two vectors (the 9th element is past the 8-wide
+// image: zeros), picks each tap's lanes (elements 2l + j) by shuffles and
+// stores the 16 transformed rows; its zero fill goes. The output transform
+// loads a run's 16 product rows, starts from the channel's bias, applies
+// the relu, and interleaves each output row's 2 per-tile vectors into
+// columns 0-3 (stored whole) and 4 (masked); the second row of the last
+// tile row, past the 5x5 output, is masked off at run time.
 // AVX512-LABEL: func @winograd
-// AVX512-DAG: arith.constant dense<[0, 64, 128, 192, 256, {{.+}}, 960]> : vector<16xi32>
-// AVX512-DAG: arith.constant dense<[0, 25, 50, 75, 100, {{.+}}, 375]> : vector<16xi32>
-// AVX512: scf.for %{{.+}} = %c0 to %c9 step %c1 {
-// AVX512-COUNT-16: vector.gather %arg0[%c0, %c0, %{{.+}}, %{{.+}}] [%{{.+}}], %{{.+}}, %{{.+}} : memref<1x16x8x8xf32>, vector<16xi32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
-// AVX512-COUNT-16: vector.store %{{.+}}, %alloc[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0] : memref<4x4x3x3x16xf32>, vector<16xf32>
+// AVX512-DAG: %[[COL4:.+]] = arith.constant dense<[true, false, false, false]> : vector<4xi1>
+// AVX512-DAG: %[[TILES:.+]] = arith.constant dense<[true, true, true, false]> : vector<4xi1>
+// AVX512: scf.for %{{.+}} = %c0 to %c48 step %c1 {
+// AVX512: %[[C:.+]] = arith.divui
+// AVX512: %[[ROW0:.+]] = vector.load %arg0[%c0, %[[C]], %{{.+}}, %c0] : memref<1x16x8x8xf32>, vector<4xf32>
+// AVX512: %[[ROW4:.+]] = vector.load %arg0[%c0, %[[C]], %{{.+}}, %c4] : memref<1x16x8x8xf32>, vector<4xf32>
+// AVX512: vector.shuffle %[[ROW0]], %[[ROW4]] [0, 2, 4, 6]
+// AVX512: vector.shuffle %[[ROW0]], %[[ROW4]] [1, 3, 5, 7]
+// AVX512-COUNT-16: vector.maskedstore %alloc[%{{.+}}, %{{.+}}, %[[C]], %{{.+}}, %c0], %[[TILES]], %{{.+}} : memref<4x4x16x3x3xf32>
 // AVX512: } {lwcc.parallel}
-// AVX512: scf.for %{{.+}} = %c0 to %c9 step %c1 {
-// AVX512: arith.cmpi ule, %{{.+}}, %c4 : index
-// AVX512-COUNT-16: vector.load %arg3{{.+}} : memref<4x4x3x3x16xf32>, vector<16xf32>
-// AVX512: vector.load %arg1[%c0] : memref<16xf32>, vector<16xf32>
+// AVX512: scf.for %{{.+}} = %c0 to %c48 step %c1 {
+// AVX512: %[[F:.+]] = arith.divui
+// AVX512: %[[BIAS:.+]] = memref.load %arg1[%[[F]]] : memref<16xf32>
+// AVX512: vector.broadcast %[[BIAS]] : f32 to vector<4xf32>
+// AVX512: %[[INSIDE:.+]] = arith.cmpi ule, %{{.+}}, %c4 : index
+// AVX512-COUNT-16: vector.maskedload %arg3[{{.+}}], %[[TILES]], %{{.+}} : memref<4x4x16x3x3xf32>
+// AVX512: vector.shuffle %{{.+}}, %{{.+}} [0, 4, 1, 5]
 // AVX512: arith.maximumf
-// AVX512: vector.scatter %arg2[%c0, %c0, %{{.+}}, %{{.+}}] [%{{.+}}], %{{.+}}, %{{.+}} : memref<1x16x5x5xf32>, vector<16xi32>, vector<16xi1>, vector<16xf32>
-// AVX512-COUNT-3: vector.scatter %arg2
+// AVX512: vector.store %{{.+}}, %arg2[%c0, %[[F]], %{{.+}}, %c0] : memref<1x16x5x5xf32>, vector<4xf32>
+// AVX512: vector.shuffle %{{.+}}, %{{.+}} [2, 6, 3, 7]
+// AVX512: vector.maskedstore %arg2[%c0, %[[F]], %{{.+}}, %c4], %[[COL4]]
+// AVX512: %[[ROWMASK:.+]] = vector.broadcast %[[INSIDE]] : i1 to vector<4xi1>
+// AVX512: vector.maskedstore %arg2[%c0, %[[F]], %{{.+}}, %c0], %[[ROWMASK]]
+// AVX512: arith.andi %{{.+}}, %[[COL4]]
+// AVX512: vector.maskedstore %arg2
 // AVX512: } {lwcc.parallel}
 // AVX512-NOT: linalg
 // AVX512: return
 // NEON-LABEL: func @winograd
 // NEON-NOT: linalg.fill
-// NEON: scf.for %{{.+}} = %c0 to %c16 step %c4 {
-// NEON-COUNT-16: vector.gather {{.+}} : memref<1x16x8x8xf32>, vector<4xi32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
-#bt_rows = affine_map<(a, b, ty, tx, c, i, j) -> (a, i)>
-#bt_cols = affine_map<(a, b, ty, tx, c, i, j) -> (b, j)>
-#taps = affine_map<(a, b, ty, tx, c, i, j) -> (0, c, ty * 2 + i, tx * 2 + j)>
-#v = affine_map<(a, b, ty, tx, c, i, j) -> (a, b, ty, tx, c)>
+// NEON: scf.for %{{.+}} = %c0 to %c48 step %c1 {
+// NEON-COUNT-2: vector.load %arg0{{.+}} : memref<1x16x8x8xf32>, vector<4xf32>
+#bt_rows = affine_map<(a, b, c, ty, tx, i, j) -> (a, i)>
+#bt_cols = affine_map<(a, b, c, ty, tx, i, j) -> (b, j)>
+#taps = affine_map<(a, b, c, ty, tx, i, j) -> (0, c, ty * 2 + i, tx * 2 + j)>
+#v = affine_map<(a, b, c, ty, tx, i, j) -> (a, b, c, ty, tx)>
 #at_rows = affine_map<(n, f, y, x, a, b) -> (y mod 2, a)>
 #at_cols = affine_map<(n, f, y, x, a, b) -> (x mod 2, b)>
-#m = affine_map<(n, f, y, x, a, b) -> (a, b, y floordiv 2, x floordiv 2, f)>
+#m = affine_map<(n, f, y, x, a, b) -> (a, b, f, y floordiv 2, x floordiv 2)>
 #o = affine_map<(n, f, y, x, a, b) -> (n, f, y, x)>
 #bias = affine_map<(n, c, h, w) -> (c)>
 #id = affine_map<(n, c, h, w) -> (n, c, h, w)>
 memref.global "private" constant @bt : memref<4x4xf32> = dense<[[1.0, 0.0, -1.0, 0.0], [0.0, 1.0, 1.0, 0.0], [0.0, -1.0, 1.0, 0.0], [0.0, 1.0, 0.0, -1.0]]>
 memref.global "private" constant @at : memref<2x4xf32> = dense<[[1.0, 1.0, 1.0, 0.0], [0.0, 1.0, -1.0, -1.0]]>
-func.func @winograd(%image: memref<1x16x8x8xf32>, %b: memref<16xf32>, %res: memref<1x16x5x5xf32>, %m: memref<4x4x3x3x16xf32>) -> memref<4x4x3x3x16xf32> {
+func.func @winograd(%image: memref<1x16x8x8xf32>, %b: memref<16xf32>, %res: memref<1x16x5x5xf32>, %m: memref<4x4x16x3x3xf32>) -> memref<4x4x16x3x3xf32> {
   %bt = memref.get_global @bt : memref<4x4xf32>
   %at = memref.get_global @at : memref<2x4xf32>
   %zero = arith.constant 0.0 : f32
-  %v = memref.alloc() : memref<4x4x3x3x16xf32>
-  linalg.fill ins(%zero : f32) outs(%v : memref<4x4x3x3x16xf32>)
-  linalg.generic {indexing_maps = [#bt_rows, #bt_cols, #taps, #v], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%bt, %bt, %image : memref<4x4xf32>, memref<4x4xf32>, memref<1x16x8x8xf32>) outs(%v : memref<4x4x3x3x16xf32>) attrs = {lwcc.kind = "winograd-input"} {
+  %v = memref.alloc() : memref<4x4x16x3x3xf32>
+  linalg.fill ins(%zero : f32) outs(%v : memref<4x4x16x3x3xf32>)
+  linalg.generic {indexing_maps = [#bt_rows, #bt_cols, #taps, #v], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%bt, %bt, %image : memref<4x4xf32>, memref<4x4xf32>, memref<1x16x8x8xf32>) outs(%v : memref<4x4x16x3x3xf32>) attrs = {lwcc.kind = "winograd-input"} {
   ^bb0(%p: f32, %q: f32, %d: f32, %o: f32):
     %c = arith.mulf %p, %q : f32
     %t = arith.mulf %c, %d : f32
@@ -716,7 +731,7 @@ func.func @winograd(%image: memref<1x16x8x8xf32>, %b: memref<16xf32>, %res: memr
   ^bb0(%in: f32, %o: f32):
     linalg.yield %in : f32
   }
-  linalg.generic {indexing_maps = [#at_rows, #at_cols, #m, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%at, %at, %m : memref<2x4xf32>, memref<2x4xf32>, memref<4x4x3x3x16xf32>) outs(%out : memref<1x16x5x5xf32>) attrs = {lwcc.kind = "winograd-output"} {
+  linalg.generic {indexing_maps = [#at_rows, #at_cols, #m, #o], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%at, %at, %m : memref<2x4xf32>, memref<2x4xf32>, memref<4x4x16x3x3xf32>) outs(%out : memref<1x16x5x5xf32>) attrs = {lwcc.kind = "winograd-output"} {
   ^bb0(%p: f32, %q: f32, %x: f32, %o: f32):
     %c = arith.mulf %p, %q : f32
     %t = arith.mulf %c, %x : f32
@@ -728,5 +743,5 @@ func.func @winograd(%image: memref<1x16x8x8xf32>, %b: memref<16xf32>, %res: memr
     %r = arith.maximumf %in, %zero : f32
     linalg.yield %r : f32
   }
-  return %v : memref<4x4x3x3x16xf32>
+  return %v : memref<4x4x16x3x3xf32>
 }

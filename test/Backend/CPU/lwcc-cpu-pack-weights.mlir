@@ -121,3 +121,24 @@ func.func @dense_rows(%x: memref<8x2xf32>, %y: memref<8x34xf32>) {
   linalg.matmul ins(%x, %wr : memref<8x2xf32>, memref<2x34xf32>) outs(%y : memref<8x34xf32>)
   return
 }
+
+// -----
+
+// A batched product with a constant A [2, 7, 2] (a Winograd conv's
+// transformed filters): each batch's matrix packed in turn, 6-row blocks
+// (AVX2), rows 6 and 7 of the second block zero: [2, 1, 2, 2, 6]. The
+// kernel reads each batch's tile through a view of the batch's packed
+// matrix.
+// CHECK: memref.global "private" constant @u_packed : memref<2x1x2x2x6xf32> = dense<{{\[\[\[\[}}[0.000000e+00, 2.000000e+00, 4.000000e+00, 6.000000e+00, 8.000000e+00, 1.000000e+01], [1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00, 9.000000e+00, 1.100000e+01]], {{\[\[}}1.200000e+01, 0.000000e+00, {{.+}}]]]], {{\[\[\[}}[1.400000e+01, 1.600000e+01,
+// CHECK-LABEL: func @batched
+// CHECK: linalg.batch_matmul {lwcc.packed_a = @u_packed}
+// EMIT-LABEL: func @batched
+// EMIT: scf.for %[[BATCH:.+]] = %c0 to %c2 step %c1
+// EMIT: %[[VIEW:.+]] = memref.subview %{{.+}}[%[[BATCH]], 0, 0, 0, 0] [1, 1, 2, 2, 6] [1, 1, 1, 1, 1] : memref<2x1x2x2x6xf32> to memref<1x2x2x6xf32, strided<[24, 12, 6, 1], offset: ?>>
+// EMIT: memref.load %[[VIEW]]
+memref.global "private" constant @u : memref<2x7x2xf32> = dense<[[[0.0, 1.0], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0], [8.0, 9.0], [10.0, 11.0], [12.0, 13.0]], [[14.0, 15.0], [16.0, 17.0], [18.0, 19.0], [20.0, 21.0], [22.0, 23.0], [24.0, 25.0], [26.0, 27.0]]]>
+func.func @batched(%b: memref<2x2x16xf32>, %c: memref<2x7x16xf32>) {
+  %u = memref.get_global @u : memref<2x7x2xf32>
+  linalg.batch_matmul ins(%u, %b : memref<2x7x2xf32>, memref<2x2x16xf32>) outs(%c : memref<2x7x16xf32>)
+  return
+}

@@ -234,6 +234,8 @@ public:
     int64_t batches = llvm::cast<MemRefType>(c.getType()).getDimSize(0);
     scf::ForOp loop =
         buildLoop(b, loc, 0, batches, 1, {}, [&](Value batch, ValueRange) {
+          if (packedBatches)
+            selectPackedBatch(batch);
           emitMatrix(batch, /*parallel=*/false);
           return SmallVector<Value>();
         });
@@ -241,6 +243,25 @@ public:
   }
 
 private:
+  /// Points packedA at `batch`'s packed A, a [K blocks, ceil(M/R), K_c, R]
+  /// view of packedBatches, and packedFlat at the same elements flattened.
+  void selectPackedBatch(Value batch) {
+    auto type = llvm::cast<MemRefType>(packedBatches.getType());
+    ArrayRef<int64_t> shape = type.getShape();
+    SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
+    offsets[0] = batch;
+    SmallVector<OpFoldResult> sizes = {b.getIndexAttr(1)};
+    for (int64_t size : shape.drop_front())
+      sizes.push_back(b.getIndexAttr(size));
+    SmallVector<OpFoldResult> strides(shape.size(), b.getIndexAttr(1));
+    auto viewType = memref::SubViewOp::inferRankReducedResultType(
+        shape.drop_front(), type, offsets, sizes, strides);
+    packedA = memref::SubViewOp::create(b, loc, viewType, packedBatches,
+                                        offsets, sizes, strides);
+    packedFlat = memref::CollapseShapeOp::create(
+        b, loc, packedA, ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
+  }
+
   /// Whether to pack B: where the target's tuning asks for it, once
   /// several row blocks read each tile and B's rows are long (512x49x4608,
   /// rows of 196 bytes, got slower packed: 1.58 -> 1.71 ms).
@@ -941,6 +962,14 @@ public:
     packedElements = elements;
   }
 
+  /// Reads each batch's A from `packed` [B, K blocks, ceil(M/R), K_c, R]
+  /// (lwcc-cpu-pack-weights), `elements` per batch.
+  void setPackedBatches(Value packed, int64_t kc, int64_t rowBlocks,
+                        int64_t elements) {
+    packedBatches = packed;
+    setPackedA(Value(), Value(), kc, rowBlocks, elements);
+  }
+
   /// Reads B from `flat`, B [K, N] laid out [ceil(N/W), K, W] and flattened
   /// (lwcc-cpu-pack-weights, packedTileColumns).
   void setPackedTiles(Value flat, int64_t width) {
@@ -980,6 +1009,8 @@ private:
   std::optional<ImageRows> image;
   Value rowScale;
   Value packedA, packedFlat;
+  /// Batched: every batch's packed A (setPackedBatches).
+  Value packedBatches;
   int64_t packedKc = 0, packedRowBlocks = 0, packedElements = 0;
 };
 
@@ -1102,6 +1133,11 @@ int64_t packedTileColumns(const VectorTarget &target, int64_t m, int64_t n) {
   return width;
 }
 
+bool isPackableBatchGemm(linalg::LinalgOp op) {
+  return llvm::isa<linalg::BatchMatmulOp>(op.getOperation()) &&
+         hasDefaultMaps(op);
+}
+
 bool isPackableGemm(linalg::LinalgOp op) {
   return (llvm::isa<linalg::MatmulOp>(op.getOperation()) &&
           hasDefaultMaps(op)) ||
@@ -1139,23 +1175,29 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     emitter.setConstantB();
   if (rowScale)
     emitter.setRowScale(rowScale);
-  if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedWeightsAttr);
-      symbol && !batched) {
+  if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedWeightsAttr)) {
     ArrayRef<int64_t> aShape = llvm::cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> cShape = llvm::cast<MemRefType>(c.getType()).getShape();
-    PackedWeightsLayout layout =
-        packedWeightsLayout(target, aShape[0], cShape.back(), aShape[1]);
+    int64_t lead = batched ? 1 : 0;
+    PackedWeightsLayout layout = packedWeightsLayout(
+        target, aShape[lead], cShape.back(), aShape[lead + 1]);
+    SmallVector<int64_t, 5> shape = layout.shape();
+    if (batched)
+      shape.insert(shape.begin(), aShape[0]);
     rewriter.setInsertionPoint(op);
     Value packed = memref::GetGlobalOp::create(
-        rewriter, op.getLoc(),
-        MemRefType::get(layout.shape(), rewriter.getF32Type()),
+        rewriter, op.getLoc(), MemRefType::get(shape, rewriter.getF32Type()),
         symbol.getValue());
-    Value flat = memref::CollapseShapeOp::create(
-        rewriter, op.getLoc(), packed,
-        ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
     int64_t elements =
         layout.kBlocks * layout.rowBlocks * layout.kc * layout.rows;
-    emitter.setPackedA(packed, flat, layout.kc, layout.rowBlocks, elements);
+    if (batched) {
+      emitter.setPackedBatches(packed, layout.kc, layout.rowBlocks, elements);
+    } else {
+      Value flat = memref::CollapseShapeOp::create(
+          rewriter, op.getLoc(), packed,
+          ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
+      emitter.setPackedA(packed, flat, layout.kc, layout.rowBlocks, elements);
+    }
   }
   if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedTilesAttr);
       symbol && !batched && !image && !rowScale) {

@@ -183,6 +183,11 @@ int64_t packedTileColumns(const VectorTarget &target, int64_t m, int64_t n);
 /// batch): a linalg.matmul with default maps or an image product.
 bool isPackableGemm(mlir::linalg::LinalgOp op);
 
+/// Whether `op` is a linalg.batch_matmul with default maps whose constant A
+/// [B, M, K] lwcc-cpu-pack-weights packs as [B, packedWeightsLayout...] (a
+/// Winograd conv's transformed filters, lwcc-cpu-conv-to-gemm).
+bool isPackableBatchGemm(mlir::linalg::LinalgOp op);
+
 /// Replaces a float linalg.matmul / linalg.batch_matmul (default maps), or
 /// an image product of lwcc-cpu-conv-to-gemm, on memrefs with the
 /// register-blocked GEMM. Fails without changing anything

@@ -96,9 +96,10 @@ inline constexpr llvm::StringLiteral kInputKind = "winograd-input";
 inline constexpr llvm::StringLiteral kGemmKind = "winograd-gemm";
 inline constexpr llvm::StringLiteral kOutputKind = "winograd-output";
 
-/// Channels (input and output) must be a multiple of this: the kernels
-/// vectorise along them, at most 16 lanes.
-inline constexpr int64_t kChannelMultiple = 16;
+/// Convolutions with fewer input or output channels keep their image
+/// products: the batched products' K (or M) would be too short to pay for
+/// the transforms (a guess, not measured below 16).
+inline constexpr int64_t kMinChannels = 16;
 
 } // namespace lwcc::cpu::winograd
 

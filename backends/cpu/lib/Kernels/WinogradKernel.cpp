@@ -1,16 +1,18 @@
 //===- WinogradKernel.cpp - F(m x m, 3x3) transforms on vectors -----------===//
 //
 // The kernels of lwcc-cpu-conv-to-gemm's Winograd convolutions (m = 4 or 2,
-// n = m + 2, tables in Winograd.h). Both vectorise along channels, one tile
-// at a time, so every lane runs the same constant-coefficient arithmetic
-// (zeros skipped, +-1 as additions): the input transform gathers the n x n
-// window of `lanes` channels (one gather per tap, the lanes a channel
-// stride apart), transforms it in registers and stores the n^2 positions'
-// vectors, each contiguous in V [n, n, TY, TX, C]; the output transform
-// loads a tile's n^2 product vectors (contiguous in M [n, n, TY, TX, F]),
-// turns them into m x m outputs, adds the bias, applies the conv's
-// element-wise consumer and scatters each output pixel's vector to its
-// `lanes` channels. Tiles are split across threads.
+// n = m + 2, tables in Winograd.h). Both vectorise along a row of tiles, one
+// channel at a time, so every lane runs the same constant-coefficient
+// arithmetic (zeros skipped, +-1 as additions) on its own tile. The input
+// transform loads the n image rows a run of `lanes` tiles reads (contiguous
+// vectors, m elements a tile), picks each tap's lanes out of them by
+// shuffles, transforms in registers and stores the n^2 positions' vectors,
+// contiguous in V [n, n, C, TY, TX]. The output transform loads a run's n^2
+// product vectors (contiguous in M [n, n, F, TY, TX]), turns them into m x m
+// outputs per lane, interleaves those back into m output rows by shuffles,
+// adds the bias, applies the conv's element-wise consumer and stores. Runs
+// past the last tile, and output columns and rows past the edge, are masked.
+// Rows of tiles (channel by row) are split across threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,23 +25,18 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/PatternMatch.h"
 
+#include "llvm/Support/MathExtras.h"
+
 using namespace mlir;
 using namespace lwcc::cpu::winograd;
 
 namespace lwcc::cpu {
 namespace {
 
-/// The element stride of dimension `dim` of a static strided memref, or
-/// nullopt.
-std::optional<int64_t> staticStride(Value memref, int64_t dim) {
-  auto type = llvm::cast<MemRefType>(memref.getType());
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)) ||
-      ShapedType::isDynamic(strides[dim]))
-    return std::nullopt;
-  return strides[dim];
-}
+/// Lane `lane` of vector `source` of a list.
+struct LaneSource {
+  int64_t source, lane;
+};
 
 class TransformEmitter {
 public:
@@ -75,52 +72,85 @@ public:
                                b.getF32FloatAttr(static_cast<float>(value))));
   }
 
-  /// Lane l's offset: l * `stride` elements.
-  Value laneOffsets(int64_t stride) {
-    SmallVector<int32_t> offsets;
+  /// A vector whose lane l is `picks[l]` of `sources`: one shuffle per
+  /// source after the first.
+  Value pick(ArrayRef<Value> sources, ArrayRef<LaneSource> picks) {
+    SmallVector<int64_t> used;
+    for (const LaneSource &p : picks)
+      if (!llvm::is_contained(used, p.source))
+        used.push_back(p.source);
+    Value acc = sources[used[0]];
+    SmallVector<int64_t> mask;
+    for (auto [l, p] : llvm::enumerate(picks))
+      mask.push_back(p.source == used[0] ? p.lane : 0);
+    Value other = used.size() > 1 ? sources[used[1]] : acc;
+    for (auto [l, p] : llvm::enumerate(picks))
+      if (used.size() > 1 && p.source == used[1])
+        mask[l] = lanes + p.lane;
+    acc = vector::ShuffleOp::create(b, loc, acc, other, mask);
+    for (size_t u = 2; u < used.size(); ++u) {
+      SmallVector<int64_t> next;
+      for (auto [l, p] : llvm::enumerate(picks))
+        next.push_back(p.source == used[u] ? lanes + p.lane
+                                           : static_cast<int64_t>(l));
+      acc = vector::ShuffleOp::create(b, loc, acc, sources[used[u]], next);
+    }
+    return acc;
+  }
+
+  /// The first `count` lanes (all if count >= lanes).
+  Value prefixMask(int64_t count) {
+    SmallVector<bool> bits;
     for (int64_t l = 0; l < lanes; ++l)
-      offsets.push_back(static_cast<int32_t>(l * stride));
+      bits.push_back(l < count);
     return arith::ConstantOp::create(
         b, loc,
-        DenseElementsAttr::get(VectorType::get({lanes}, b.getI32Type()),
-                               ArrayRef<int32_t>(offsets)));
+        DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
+                               ArrayRef<bool>(bits)));
   }
 
-  Value allLanes() {
-    return arith::ConstantOp::create(
-        b, loc,
-        DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()), true));
+  /// `count` lanes at `indices` of `memref` (a full load where count is at
+  /// least the lanes, zeros where it is 0).
+  Value load(Value memref, ValueRange indices, int64_t count,
+             Value mask = Value()) {
+    if (count <= 0)
+      return splat(0);
+    if (count >= lanes && !mask)
+      return vector::LoadOp::create(b, loc, vectorType, memref, indices);
+    return vector::MaskedLoadOp::create(b, loc, vectorType, memref, indices,
+                                        mask ? mask : prefixMask(count),
+                                        splat(0));
   }
 
+  void store(Value value, Value memref, ValueRange indices, int64_t count,
+             Value mask = Value()) {
+    if (count >= lanes && !mask) {
+      vector::StoreOp::create(b, loc, value, memref, indices);
+      return;
+    }
+    vector::MaskedStoreOp::create(b, loc, memref, indices,
+                                  mask ? mask : prefixMask(count), value);
+  }
+
+  Value index(int64_t value) { return indexConstant(b, loc, value); }
   Value index(Value base, int64_t add) {
     if (add == 0)
       return base;
-    return arith::AddIOp::create(b, loc, base, indexConstant(b, loc, add));
+    return arith::AddIOp::create(b, loc, base, index(add));
   }
 
-  /// The tile loop, split across threads: calls `body(ty * m, tx * m, ty,
-  /// tx)` for each m x m tile.
-  void forEachTile(int64_t tile, int64_t tileRows, int64_t tileCols,
-                   llvm::function_ref<void(Value, Value, Value, Value)> body) {
-    scf::ForOp loop = buildLoop(
-        b, loc, 0, tileRows * tileCols, 1, {}, [&](Value t, ValueRange) {
-          Value cols = indexConstant(b, loc, tileCols);
-          Value ty = arith::DivUIOp::create(b, loc, t, cols);
-          Value tx = arith::RemUIOp::create(b, loc, t, cols);
-          Value m = indexConstant(b, loc, tile);
-          body(arith::MulIOp::create(b, loc, ty, m),
-               arith::MulIOp::create(b, loc, tx, m), ty, tx);
-          return SmallVector<Value>();
-        });
+  /// The rows of tiles of every channel, split across threads: calls
+  /// `body(channel, ty)`.
+  void forEachTileRow(int64_t channels, int64_t tileRows,
+                      llvm::function_ref<void(Value, Value)> body) {
+    scf::ForOp loop = buildLoop(b, loc, 0, channels * tileRows, 1, {},
+                                [&](Value r, ValueRange) {
+                                  Value rows = index(tileRows);
+                                  body(arith::DivUIOp::create(b, loc, r, rows),
+                                       arith::RemUIOp::create(b, loc, r, rows));
+                                  return SmallVector<Value>();
+                                });
     markParallel(loop);
-  }
-
-  /// Calls `body(c0)` for each run of `lanes` channels of `channels`.
-  void forEachVector(int64_t channels, llvm::function_ref<void(Value)> body) {
-    buildLoop(b, loc, 0, channels, lanes, {}, [&](Value c0, ValueRange) {
-      body(c0);
-      return SmallVector<Value>();
-    });
   }
 
   OpBuilder &b;
@@ -134,6 +164,18 @@ bool hasKind(Operation *op, StringRef kind) {
   return attr && attr.getValue() == kind;
 }
 
+/// Lanes for a row of `tiles` tiles: the target's, or the power of two
+/// that covers the row where that is fewer.
+int64_t lanesFor(const VectorTarget &target, int64_t tiles) {
+  return std::min<int64_t>(target.lanes, llvm::PowerOf2Ceil(tiles));
+}
+
+bool isRowAddressable(Value memref) {
+  auto type = llvm::cast<MemRefType>(memref.getType());
+  return type.hasStaticShape() && type.isLastDimUnitStride() &&
+         type.getElementType().isF32();
+}
+
 } // namespace
 
 LogicalResult emitWinogradInput(RewriterBase &rewriter, linalg::GenericOp op,
@@ -144,17 +186,16 @@ LogicalResult emitWinogradInput(RewriterBase &rewriter, linalg::GenericOp op,
   Value image = op.getDpsInputs()[2], out = op.getDpsInits()[0];
   auto imageType = llvm::cast<MemRefType>(image.getType());
   auto outType = llvm::cast<MemRefType>(out.getType());
-  std::optional<int64_t> channelStride = staticStride(image, 1);
-  if (!imageType.hasStaticShape() || !imageType.isLastDimUnitStride() ||
-      !channelStride || !isVectorAddressable(out) || outType.getRank() != 5)
+  if (!isRowAddressable(image) || imageType.getRank() != 4 ||
+      !isVectorAddressable(out) || outType.getRank() != 5)
     return failure();
   const Transforms *transforms = transformsForInputTile(outType.getDimSize(0));
-  int64_t tileRows = outType.getDimSize(2), tileCols = outType.getDimSize(3),
-          channels = outType.getDimSize(4);
-  if (!transforms || channels % target.lanes != 0)
+  if (!transforms)
     return failure();
   const Transforms &t = *transforms;
-  int64_t side = t.inputTile;
+  int64_t side = t.inputTile, tile = t.outputTile;
+  int64_t channels = outType.getDimSize(2), tileRows = outType.getDimSize(3),
+          tileCols = outType.getDimSize(4), width = imageType.getDimSize(3);
   // V starts as zeros (the reference accumulates into it); the kernel
   // stores every element instead.
   Epilogue start = matchEpilogue(op, out, {image});
@@ -167,40 +208,47 @@ LogicalResult emitWinogradInput(RewriterBase &rewriter, linalg::GenericOp op,
 
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
-  TransformEmitter e(rewriter, loc, target.lanes);
-  Value offsets = e.laneOffsets(*channelStride);
-  Value mask = e.allLanes();
-  Value passThrough = e.splat(0);
-  Value zeroIndex = indexConstant(rewriter, loc, 0);
-  e.forEachTile(
-      t.outputTile, tileRows, tileCols,
-      [&](Value y0, Value x0, Value ty, Value tx) {
-        e.forEachVector(channels, [&](Value c0) {
-          // Rows first: r[i][b] = sum over j of B^T[b][j] d[i][j].
-          SmallVector<SmallVector<Value, 6>, 6> r(side);
-          for (int64_t i = 0; i < side; ++i) {
-            SmallVector<Value, 6> d;
-            for (int64_t j = 0; j < side; ++j)
-              d.push_back(vector::GatherOp::create(
-                  rewriter, loc, e.vectorType, image,
-                  ValueRange{zeroIndex, c0, e.index(y0, i), e.index(x0, j)},
-                  offsets, mask, passThrough));
-            for (int64_t bCol = 0; bCol < side; ++bCol)
-              r[i].push_back(e.combine(t.inputRow(bCol), d));
+  int64_t lanes = lanesFor(target, tileCols);
+  TransformEmitter e(rewriter, loc, lanes);
+  // A run of `lanes` tiles reads m * lanes + 2 elements of each row.
+  int64_t span = tile * lanes + side - tile;
+  int64_t rowVectors = (span + lanes - 1) / lanes;
+  e.forEachTileRow(channels, tileRows, [&](Value c, Value ty) {
+    Value y0 = arith::MulIOp::create(rewriter, loc, ty, e.index(tile));
+    for (int64_t tx0 = 0; tx0 < tileCols; tx0 += lanes) {
+      // Rows first: r[i][b] = sum over j of B^T[b][j] d[i][j].
+      SmallVector<SmallVector<Value, 6>, 6> r(side);
+      for (int64_t i = 0; i < side; ++i) {
+        SmallVector<Value, 5> row;
+        for (int64_t q = 0; q < rowVectors; ++q) {
+          int64_t x = tile * tx0 + q * lanes;
+          row.push_back(e.load(
+              image, ValueRange{e.index(0), c, e.index(y0, i), e.index(x)},
+              width - x));
+        }
+        SmallVector<Value, 6> d;
+        for (int64_t j = 0; j < side; ++j) {
+          SmallVector<LaneSource> picks;
+          for (int64_t l = 0; l < lanes; ++l) {
+            int64_t element = tile * l + j;
+            picks.push_back({element / lanes, element % lanes});
           }
-          for (int64_t a = 0; a < side; ++a)
-            for (int64_t bCol = 0; bCol < side; ++bCol) {
-              SmallVector<Value, 6> column;
-              for (int64_t i = 0; i < side; ++i)
-                column.push_back(r[i][bCol]);
-              Value v = e.combine(t.inputRow(a), column);
-              vector::StoreOp::create(
-                  rewriter, loc, v, out,
-                  ValueRange{indexConstant(rewriter, loc, a),
-                             indexConstant(rewriter, loc, bCol), ty, tx, c0});
-            }
-        });
-      });
+          d.push_back(e.pick(row, picks));
+        }
+        for (int64_t bCol = 0; bCol < side; ++bCol)
+          r[i].push_back(e.combine(t.inputRow(bCol), d));
+      }
+      for (int64_t a = 0; a < side; ++a)
+        for (int64_t bCol = 0; bCol < side; ++bCol) {
+          SmallVector<Value, 6> column;
+          for (int64_t i = 0; i < side; ++i)
+            column.push_back(r[i][bCol]);
+          e.store(e.combine(t.inputRow(a), column), out,
+                  ValueRange{e.index(a), e.index(bCol), c, ty, e.index(tx0)},
+                  tileCols - tx0);
+        }
+    }
+  });
   for (Operation *absorbed : start.absorbed)
     rewriter.eraseOp(absorbed);
   rewriter.eraseOp(op);
@@ -216,121 +264,110 @@ LogicalResult emitWinogradOutput(RewriterBase &rewriter, linalg::GenericOp op,
   auto productsType = llvm::cast<MemRefType>(products.getType());
   auto outType = llvm::cast<MemRefType>(out.getType());
   if (!isVectorAddressable(products) || productsType.getRank() != 5 ||
-      !outType.hasStaticShape() || !outType.isLastDimUnitStride() ||
-      outType.getRank() != 4 || !staticStride(out, 1))
+      !isRowAddressable(out) || outType.getRank() != 4)
     return failure();
   const Transforms *transforms =
       transformsForInputTile(productsType.getDimSize(0));
-  int64_t tileRows = productsType.getDimSize(2),
-          tileCols = productsType.getDimSize(3),
-          filters = productsType.getDimSize(4);
-  int64_t height = outType.getDimSize(2), width = outType.getDimSize(3);
-  if (!transforms || filters % target.lanes != 0)
+  if (!transforms)
     return failure();
   const Transforms &t = *transforms;
   int64_t side = t.inputTile, tile = t.outputTile;
+  int64_t filters = productsType.getDimSize(2),
+          tileRows = productsType.getDimSize(3),
+          tileCols = productsType.getDimSize(4);
+  int64_t height = outType.getDimSize(2), width = outType.getDimSize(3);
   Epilogue epilogue = matchEpilogue(op, out, {products});
-  // The consumer's other inputs and its result are gathered and scattered
-  // like `out`: they need static strides too.
   SmallVector<Value> others;
   if (epilogue.consumer)
     for (auto [i, input] : llvm::enumerate(epilogue.consumer.getDpsInputs()))
       if (static_cast<int64_t>(i) != epilogue.kernelInput)
         others.push_back(input);
   Value dest = epilogue.consumer ? epilogue.result : out;
-  SmallVector<Value> written = others;
-  written.push_back(dest);
-  for (Value value : written)
-    if (!staticStride(value, 1) ||
-        !llvm::cast<MemRefType>(value.getType()).isLastDimUnitStride())
-      return failure();
+  SmallVector<Value> rows = others;
+  rows.push_back(dest);
+  if (!llvm::all_of(rows, isRowAddressable))
+    return failure();
 
   Location loc = op.getLoc();
   rewriter.setInsertionPoint(op);
-  TransformEmitter e(rewriter, loc, target.lanes);
-  auto offsetsOf = [&](Value memref) {
-    return e.laneOffsets(*staticStride(memref, 1));
-  };
-  Value outOffsets = offsetsOf(out), destOffsets = offsetsOf(dest);
-  SmallVector<Value> otherOffsets;
-  for (Value other : others)
-    otherOffsets.push_back(offsetsOf(other));
-  Value allLanes = e.allLanes();
-  Value passThrough = e.splat(0);
-  Value zeroIndex = indexConstant(rewriter, loc, 0);
-  e.forEachTile(
-      tile, tileRows, tileCols, [&](Value y0, Value x0, Value ty, Value tx) {
-        // Where the last row or column of tiles reaches past the output, those
-        // pixels' lanes are masked off, their addresses clamped inside it.
-        auto inside = [&](Value start, int64_t step, int64_t size, Value &at) {
-          at = e.index(start, step);
-          if (size % tile == 0 || step < size % tile)
-            return Value();
-          Value last = indexConstant(rewriter, loc, size - 1);
-          Value valid = arith::CmpIOp::create(
-              rewriter, loc, arith::CmpIPredicate::ule, at, last);
-          at = arith::MinUIOp::create(rewriter, loc, at, last);
-          return valid;
-        };
-        SmallVector<Value, 4> rowAt(tile), colAt(tile), rowValid(tile),
-            colValid(tile);
-        for (int64_t p = 0; p < tile; ++p) {
-          rowValid[p] = inside(y0, p, height, rowAt[p]);
-          colValid[p] = inside(x0, p, width, colAt[p]);
-        }
-        e.forEachVector(filters, [&](Value f0) {
-          SmallVector<SmallVector<Value, 6>, 6> m(side);
+  int64_t lanes = lanesFor(target, tileCols);
+  TransformEmitter e(rewriter, loc, lanes);
+  e.forEachTileRow(filters, tileRows, [&](Value f, Value ty) {
+    Value start;
+    if (epilogue.bias)
+      start = vector::BroadcastOp::create(
+          rewriter, loc, e.vectorType,
+          memref::LoadOp::create(rewriter, loc, epilogue.bias, f));
+    else if (epilogue.initial)
+      start = vector::BroadcastOp::create(rewriter, loc, e.vectorType,
+                                          epilogue.initial);
+    Value y0 = arith::MulIOp::create(rewriter, loc, ty, e.index(tile));
+    // Output rows past the bottom (in the last row of tiles) are masked
+    // off, their addresses clamped inside the output.
+    SmallVector<Value, 4> rowAt(tile), rowValid(tile);
+    for (int64_t p = 0; p < tile; ++p) {
+      rowAt[p] = e.index(y0, p);
+      if (height % tile == 0 || p < height % tile)
+        continue;
+      Value last = e.index(height - 1);
+      rowValid[p] = arith::CmpIOp::create(
+          rewriter, loc, arith::CmpIPredicate::ule, rowAt[p], last);
+      rowAt[p] = arith::MinUIOp::create(rewriter, loc, rowAt[p], last);
+    }
+    for (int64_t tx0 = 0; tx0 < tileCols; tx0 += lanes) {
+      SmallVector<SmallVector<Value, 6>, 6> m(side);
+      for (int64_t a = 0; a < side; ++a)
+        for (int64_t bCol = 0; bCol < side; ++bCol)
+          m[a].push_back(
+              e.load(products,
+                     ValueRange{e.index(a), e.index(bCol), f, ty, e.index(tx0)},
+                     tileCols - tx0));
+      for (int64_t p = 0; p < tile; ++p) {
+        // s[b] = sum over a of A^T[p][a] m[a][b]; then the row's m outputs
+        // per tile, y[q] = sum over b of A^T[q][b] s[b].
+        SmallVector<Value, 6> s;
+        for (int64_t bCol = 0; bCol < side; ++bCol) {
+          SmallVector<Value, 6> column;
           for (int64_t a = 0; a < side; ++a)
-            for (int64_t bCol = 0; bCol < side; ++bCol)
-              m[a].push_back(vector::LoadOp::create(
-                  rewriter, loc, e.vectorType, products,
-                  ValueRange{indexConstant(rewriter, loc, a),
-                             indexConstant(rewriter, loc, bCol), ty, tx, f0}));
-          Value start;
-          if (epilogue.bias)
-            start = vector::LoadOp::create(rewriter, loc, e.vectorType,
-                                           epilogue.bias, ValueRange{f0});
-          else if (epilogue.initial)
-            start = vector::BroadcastOp::create(rewriter, loc, e.vectorType,
-                                                epilogue.initial);
-          for (int64_t p = 0; p < tile; ++p) {
-            // s[b] = sum over a of A^T[p][a] m[a][b].
-            SmallVector<Value, 6> s;
-            for (int64_t bCol = 0; bCol < side; ++bCol) {
-              SmallVector<Value, 6> column;
-              for (int64_t a = 0; a < side; ++a)
-                column.push_back(m[a][bCol]);
-              s.push_back(e.combine(t.outputRow(p), column));
-            }
-            for (int64_t q = 0; q < tile; ++q) {
-              Value mask = allLanes;
-              Value valid = rowValid[p] && colValid[q]
-                                ? arith::AndIOp::create(
-                                      rewriter, loc, rowValid[p], colValid[q])
-                                : (rowValid[p] ? rowValid[p] : colValid[q]);
-              if (valid)
-                mask = vector::BroadcastOp::create(rewriter, loc,
-                                                   allLanes.getType(), valid);
-              SmallVector<Value, 4> pixel = {zeroIndex, f0, rowAt[p], colAt[q]};
-              Value acc = e.combine(t.outputRow(q), s);
-              Value init = start ? start
-                                 : vector::GatherOp::create(
-                                       rewriter, loc, e.vectorType, out, pixel,
-                                       outOffsets, mask, passThrough);
-              acc = arith::AddFOp::create(rewriter, loc, acc, init);
-              SmallVector<Value> loaded;
-              for (auto [other, offsets] : llvm::zip(others, otherOffsets))
-                loaded.push_back(vector::GatherOp::create(
-                    rewriter, loc, e.vectorType, other, pixel, offsets, mask,
-                    passThrough));
-              Value value =
-                  applyEpilogueBody(rewriter, loc, epilogue, acc, loaded);
-              vector::ScatterOp::create(rewriter, loc, Type(), dest, pixel,
-                                        destOffsets, mask, value);
-            }
+            column.push_back(m[a][bCol]);
+          s.push_back(e.combine(t.outputRow(p), column));
+        }
+        SmallVector<Value, 4> y;
+        for (int64_t q = 0; q < tile; ++q)
+          y.push_back(e.combine(t.outputRow(q), s));
+        // Output vector k of the run holds columns m*tx0 + k*lanes + u:
+        // tile (k*lanes + u) / m's output (k*lanes + u) mod m.
+        for (int64_t k = 0; k < tile; ++k) {
+          int64_t x = tile * tx0 + k * lanes;
+          int64_t count = std::min(width - x, lanes);
+          if (count <= 0)
+            break;
+          SmallVector<LaneSource> picks;
+          for (int64_t u = 0; u < lanes; ++u) {
+            int64_t element = k * lanes + u;
+            picks.push_back({element % tile, element / tile});
           }
-        });
-      });
+          Value acc = e.pick(y, picks);
+          Value mask;
+          if (rowValid[p])
+            mask = arith::AndIOp::create(
+                rewriter, loc, e.prefixMask(count),
+                vector::BroadcastOp::create(
+                    rewriter, loc,
+                    VectorType::get({lanes}, rewriter.getI1Type()),
+                    rowValid[p]));
+          SmallVector<Value, 4> at = {e.index(0), f, rowAt[p], e.index(x)};
+          acc = arith::AddFOp::create(
+              rewriter, loc, acc, start ? start : e.load(out, at, count, mask));
+          SmallVector<Value> loaded;
+          for (Value other : others)
+            loaded.push_back(e.load(other, at, count, mask));
+          e.store(applyEpilogueBody(rewriter, loc, epilogue, acc, loaded), dest,
+                  at, count, mask);
+        }
+      }
+    }
+  });
   for (Operation *absorbed : epilogue.absorbed)
     rewriter.eraseOp(absorbed);
   rewriter.eraseOp(op);

@@ -113,12 +113,12 @@ def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
     the convolution's result is a slice of a [1, F, OH, Wp] product.
 
     With `winograd` (the default), a 3x3 stride-1 convolution with constant
-    filters and channel counts that are multiples of 16 runs as Winograd's
+    filters and at least 16 input and output channels runs as Winograd's
     F(4x4, 3x3) where its output has at least 49 tiles of 4x4, else as
     F(2x2, 3x3) where it has 49 tiles of 2x2: a `linalg.generic` transforms
     each input tile (kind `winograd-input`), the filters are transformed at
     compile time, one `linalg.batch_matmul` multiplies the positions of the
-    transformed tiles ([36, tiles, C] x [36, C, F] for F(4x4)), and a second
+    transformed tiles ([36, F, C] x [36, C, tiles] for F(4x4)), and a second
     generic (kind `winograd-output`) turns each product tile back into
     outputs, accumulated into the convolution's init. F(4x4) takes 36
     multiply-adds per tile and channel pair where the direct form takes
@@ -163,8 +163,10 @@ def PackWeightsPass : Pass<"lwcc-cpu-pack-weights", "::mlir::ModuleOp"> {
     [ceil(M/R), K, R] for the target's register block of R rows (the last
     block's missing rows zero) and names it in the op's `lwcc.packed_a`
     attribute; `lwcc-cpu-emit-kernels` then reads A from it, one contiguous
-    run per row block. The unpacked global, unused afterwards, goes in
-    `lwcc-cpu-flatten-constants`.
+    run per row block. A `linalg.batch_matmul` with a constant A [B, M, K]
+    (a grouped convolution's weights, a Winograd convolution's transformed
+    filters) gets each batch's matrix packed in turn, [B, ...]. The unpacked
+    global, unused afterwards, goes in `lwcc-cpu-flatten-constants`.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", "256",
@@ -198,11 +200,11 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     Ragged edges use narrower vectors (powers of two down to one lane), never
     masks or reads past a buffer. The transforms of a Winograd convolution
     (kinds `winograd-input` and `winograd-output`) get kernels vectorised
-    along the channels: per 4x4 output tile, gathers of the 6x6 window's
-    taps and constant-coefficient arithmetic into the 36 positions' rows,
-    and the products' rows back into 16 output vectors, the bias and the
-    element-wise consumer applied, scattered to their channels (masked
-    where the last tiles overhang the output). Everything else is left to
+    along a row of tiles: per channel, the window's image rows loaded,
+    each tap's lanes picked by shuffles, constant-coefficient arithmetic
+    into the positions' rows; and the products' rows back into output rows
+    (interleaved by shuffles), the bias and the element-wise consumer
+    applied (masked where the last tiles overhang the output). Everything else is left to
     the loop lowering.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
