@@ -269,15 +269,9 @@ private:
   /// packing with three row blocks or more: regnet_x_400mf's groups of 16
   /// channels (two blocks) ran 2x16x3136x144 in 0.293 ms packed, 0.252 in
   /// place, 10x16x196x144 0.066 and 0.050 (the model 5.70 -> 5.48 ms).
-  /// A Winograd conv's products (lwcc-cpu-conv-to-gemm), batched over a
-  /// constant B of a few hundred KiB per batch, run faster in place on a
-  /// Zen 4: four 192-channel 14x14 convs (16x49x192x192 each) 4.5 -> 3.65
-  /// ms, four 96-channel 28x28 ones (36x49x96x96) 2.2 -> 2.0.
   bool packB(const Blocking &plan) const {
     if (image)
       return true; // the micro-kernel addresses B as a matrix
-    if (batched && constantB)
-      return false;
     return tuning.packLongRows && plan.groupBlocks >= (batched ? 3 : 2) &&
            n * 4 >= kPackRowBytes;
   }
@@ -942,9 +936,6 @@ private:
 public:
   void setImage(const ImageRows &rows) { image = rows; }
 
-  /// B is a constant (a global): see packB.
-  void setConstantB() { constantB = true; }
-
   /// Scales B's row k by `scale`[k]: as it is packed, or, unpacked, per k
   /// in the micro-kernel (one multiply per vector of B; forcing the packing
   /// instead made mobilenet_v3's projections, 2 row blocks per tile, 44%
@@ -992,7 +983,6 @@ private:
   Value bTiles;
   int64_t tileColumns = 0;
   bool batched;
-  bool constantB = false;
   const VectorTarget &target;
   Tuning tuning;
   BlockShape block;
@@ -1171,8 +1161,6 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   GemmEmitter emitter(rewriter, op.getLoc(), a, bMat, c, batched, target);
   if (image)
     emitter.setImage(*image);
-  if (rootOf(bMat).getDefiningOp<memref::GetGlobalOp>())
-    emitter.setConstantB();
   if (rowScale)
     emitter.setRowScale(rowScale);
   if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedWeightsAttr)) {
