@@ -159,9 +159,40 @@ public:
   VectorType vectorType;
 };
 
-bool hasKind(Operation *op, StringRef kind) {
+/// A transform's data input and its init: one an NCHW image, the other
+/// tiles [n, n, C, TY, TX]; and the transforms n selects.
+struct TransformOperands {
+  Value input, out;
+  const Transforms *transforms;
+};
+
+bool isRowAddressable(Value memref) {
+  auto type = llvm::cast<MemRefType>(memref.getType());
+  return type.hasStaticShape() && type.isLastDimUnitStride() &&
+         type.getElementType().isF32();
+}
+
+/// `op`'s operands if it is the transform of lwcc.kind `kind` on static f32
+/// memrefs, its tiles the init (input transform) or the input (output
+/// transform).
+std::optional<TransformOperands>
+matchTransform(linalg::GenericOp op, StringRef kind, bool tilesAreInit) {
   auto attr = op->getAttrOfType<StringAttr>(kKindAttr);
-  return attr && attr.getValue() == kind;
+  if (!attr || attr.getValue() != kind || !op.hasPureBufferSemantics() ||
+      op.getNumDpsInputs() != 3)
+    return std::nullopt;
+  Value input = op.getDpsInputs()[2], out = op.getDpsInits()[0];
+  Value tiles = tilesAreInit ? out : input, image = tilesAreInit ? input : out;
+  auto tilesType = llvm::cast<MemRefType>(tiles.getType());
+  if (!isVectorAddressable(tiles) || tilesType.getRank() != 5 ||
+      !isRowAddressable(image) ||
+      llvm::cast<MemRefType>(image.getType()).getRank() != 4)
+    return std::nullopt;
+  const Transforms *transforms =
+      transformsForInputTile(tilesType.getDimSize(0));
+  if (!transforms)
+    return std::nullopt;
+  return TransformOperands{input, out, transforms};
 }
 
 /// Lanes for a row of `tiles` tiles: the target's, or the power of two
@@ -170,28 +201,17 @@ int64_t lanesFor(const VectorTarget &target, int64_t tiles) {
   return std::min<int64_t>(target.lanes, llvm::PowerOf2Ceil(tiles));
 }
 
-bool isRowAddressable(Value memref) {
-  auto type = llvm::cast<MemRefType>(memref.getType());
-  return type.hasStaticShape() && type.isLastDimUnitStride() &&
-         type.getElementType().isF32();
-}
-
 } // namespace
 
 LogicalResult emitWinogradInput(RewriterBase &rewriter, linalg::GenericOp op,
                                 const VectorTarget &target) {
-  if (!hasKind(op, kInputKind) || !op.hasPureBufferSemantics() ||
-      op.getNumDpsInputs() != 3)
+  std::optional<TransformOperands> operands =
+      matchTransform(op, kInputKind, /*tilesAreInit=*/true);
+  if (!operands)
     return failure();
-  Value image = op.getDpsInputs()[2], out = op.getDpsInits()[0];
+  auto [image, out, transforms] = *operands;
   auto imageType = llvm::cast<MemRefType>(image.getType());
   auto outType = llvm::cast<MemRefType>(out.getType());
-  if (!isRowAddressable(image) || imageType.getRank() != 4 ||
-      !isVectorAddressable(out) || outType.getRank() != 5)
-    return failure();
-  const Transforms *transforms = transformsForInputTile(outType.getDimSize(0));
-  if (!transforms)
-    return failure();
   const Transforms &t = *transforms;
   int64_t side = t.inputTile, tile = t.outputTile;
   int64_t channels = outType.getDimSize(2), tileRows = outType.getDimSize(3),
@@ -257,19 +277,13 @@ LogicalResult emitWinogradInput(RewriterBase &rewriter, linalg::GenericOp op,
 
 LogicalResult emitWinogradOutput(RewriterBase &rewriter, linalg::GenericOp op,
                                  const VectorTarget &target) {
-  if (!hasKind(op, kOutputKind) || !op.hasPureBufferSemantics() ||
-      op.getNumDpsInputs() != 3)
+  std::optional<TransformOperands> operands =
+      matchTransform(op, kOutputKind, /*tilesAreInit=*/false);
+  if (!operands)
     return failure();
-  Value products = op.getDpsInputs()[2], out = op.getDpsInits()[0];
+  auto [products, out, transforms] = *operands;
   auto productsType = llvm::cast<MemRefType>(products.getType());
   auto outType = llvm::cast<MemRefType>(out.getType());
-  if (!isVectorAddressable(products) || productsType.getRank() != 5 ||
-      !isRowAddressable(out) || outType.getRank() != 4)
-    return failure();
-  const Transforms *transforms =
-      transformsForInputTile(productsType.getDimSize(0));
-  if (!transforms)
-    return failure();
   const Transforms &t = *transforms;
   int64_t side = t.inputTile, tile = t.outputTile;
   int64_t filters = productsType.getDimSize(2),
