@@ -98,10 +98,55 @@ static Value clampScalar(OpBuilder &b, Location loc, Value x, double lo, double 
   return arith::MinimumFOp::create(b, loc, low, scalarConstant(b, loc, type, hi));
 }
 
+/// exp(x) for f32 x in [-87, 87], where every result is a normal float:
+/// n = round(x / ln 2) by adding 1.5 * 2^23 (the sum's low mantissa bits
+/// are n), r = x - n ln 2 in two parts, Cephes' degree-5 polynomial for
+/// exp(r) on [-ln2/2, ln2/2] (about 1 ulp), times 2^n built from n's bits.
+/// No special cases: math.exp's approximation spends a dozen compares and
+/// selects on the ranges this never sees.
+static Value boundedExpF32(OpBuilder &b, Location loc, Value x) {
+  Type f32 = b.getF32Type(), i32 = b.getI32Type();
+  auto f = [&](double v) { return scalarConstant(b, loc, f32, v); };
+  auto fma = [&](Value m, Value n, Value a) {
+    return math::FmaOp::create(b, loc, m, n, a).getResult();
+  };
+  Value magic = f(12582912.0);
+  Value shifted = fma(x, f(1.4426950408889634), magic);
+  Value n = arith::SubFOp::create(b, loc, shifted, magic);
+  Value r = fma(n, f(-0.693359375), x);
+  r = fma(n, f(2.12194440e-4), r);
+  Value p = f(1.9875691500e-4);
+  for (double c : {1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2,
+                   1.6666665459e-1, 5.0000001201e-1})
+    p = fma(p, r, f(c));
+  Value r2 = arith::MulFOp::create(b, loc, r, r);
+  Value y = fma(p, r2, arith::AddFOp::create(b, loc, r, f(1.0)));
+  // shifted's bits are 0x4B400000 + n: the exponent field of 2^n is n + 127.
+  Value bits = arith::BitcastOp::create(b, loc, i32, shifted);
+  Value exponent = arith::AddIOp::create(
+      b, loc, bits,
+      arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(127 - 0x4B400000)));
+  Value scale = arith::BitcastOp::create(
+      b, loc, f32,
+      arith::ShLIOp::create(b, loc, exponent,
+                            arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(23))));
+  return arith::MulFOp::create(b, loc, y, scale);
+}
+
+/// 1 / (1 + exp(-x)); for f32, exp's argument clamped to [-87, 87]
+/// (sigmoid is 0 or 1 to f32 precision well inside that) so the bounded
+/// exp applies. NaN passes through the clamp and the arithmetic.
 static Value sigmoidScalar(OpBuilder &b, Location loc, Value x) {
   Type type = x.getType();
   Value one = scalarConstant(b, loc, type, 1.0);
-  Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, x));
+  Value negated = arith::NegFOp::create(b, loc, x);
+  Value e;
+  if (type.isF32()) {
+    Value clamped = clampScalar(b, loc, negated, -87.0, 87.0);
+    e = boundedExpF32(b, loc, clamped);
+  } else {
+    e = math::ExpOp::create(b, loc, negated);
+  }
   return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
 }
 

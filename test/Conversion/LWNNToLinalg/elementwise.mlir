@@ -14,11 +14,25 @@ func.func @prelu(%x: tensor<1x4x2x2xf32>, %s: tensor<4x1x1xf32>) -> tensor<1x4x2
 
 // -----
 
-// hard_swish = x * clamp(x / 6 + 1/2, 0, 1); sigmoid = 1 / (1 + exp(-x)).
+// hard_swish = x * clamp(x / 6 + 1/2, 0, 1); sigmoid = 1 / (1 + exp(-x)),
+// exp's argument clamped to [-87, 87] and exp itself a range reduction
+// (n = round(x / ln 2) by adding 1.5 * 2^23), a polynomial, and 2^n built
+// from n's bits: no special cases, no math.exp.
 // CHECK-LABEL: func @activations
 // CHECK: arith.constant 0.166666672 : f32
 // CHECK: arith.mulf
-// CHECK: math.exp
+// CHECK: arith.negf
+// CHECK: arith.constant -8.700000e+01 : f32
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+// CHECK: arith.constant 0x4B400000 : f32
+// CHECK: arith.constant 1.44269502 : f32
+// CHECK: math.fma
+// CHECK: arith.bitcast %{{.+}} : f32 to i32
+// CHECK: arith.shli
+// CHECK: arith.bitcast %{{.+}} : i32 to f32
+// CHECK: arith.divf
+// CHECK-NOT: math.exp
 // CHECK: math.tanh
 func.func @activations(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
   %0 = lwnn.hard_swish %x : tensor<8xf32>
