@@ -16,6 +16,8 @@
 
 namespace lwcc::cpu {
 
+inline int64_t ceilDivision(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
 inline llvm::SmallVector<int64_t, 2> values(mlir::DenseIntElementsAttr attr) {
   return llvm::to_vector<2>(attr.getValues<int64_t>());
 }

@@ -84,8 +84,6 @@ namespace {
 
 using namespace lwcc::cpu;
 
-int64_t ceilDivision(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 /// An image product computes at most one dropped column per this many
 /// output columns (14x14 outputs: 2 of 16 still beat the im2col; 7x7
 /// ones, 2 of 9, do not).

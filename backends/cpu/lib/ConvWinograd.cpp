@@ -36,8 +36,6 @@ using namespace lwcc::cpu::winograd;
 
 namespace {
 
-int64_t ceilDivision(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 /// Winograd only pays with at least this many output tiles: each of the
 /// batched products streams its U[xi] [C, F] for T rows of A, and U is
 /// (m+2)^2/9 times the filters (4x for F(4x4, 3x3), 16/9 for F(2x2, 3x3)).

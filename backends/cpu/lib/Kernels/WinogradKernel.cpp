@@ -166,12 +166,6 @@ struct TransformOperands {
   const Transforms *transforms;
 };
 
-bool isRowAddressable(Value memref) {
-  auto type = llvm::cast<MemRefType>(memref.getType());
-  return type.hasStaticShape() && type.isLastDimUnitStride() &&
-         type.getElementType().isF32();
-}
-
 /// `op`'s operands if it is the transform of lwcc.kind `kind` on static f32
 /// memrefs, its tiles the init (input transform) or the input (output
 /// transform).
@@ -185,7 +179,7 @@ matchTransform(linalg::GenericOp op, StringRef kind, bool tilesAreInit) {
   Value tiles = tilesAreInit ? out : input, image = tilesAreInit ? input : out;
   auto tilesType = llvm::cast<MemRefType>(tiles.getType());
   if (!isVectorAddressable(tiles) || tilesType.getRank() != 5 ||
-      !isRowAddressable(image) ||
+      !isVectorAddressable(image) ||
       llvm::cast<MemRefType>(image.getType()).getRank() != 4)
     return std::nullopt;
   const Transforms *transforms =
@@ -299,7 +293,7 @@ LogicalResult emitWinogradOutput(RewriterBase &rewriter, linalg::GenericOp op,
   Value dest = epilogue.consumer ? epilogue.result : out;
   SmallVector<Value> rows = others;
   rows.push_back(dest);
-  if (!llvm::all_of(rows, isRowAddressable))
+  if (!llvm::all_of(rows, isVectorAddressable))
     return failure();
 
   Location loc = op.getLoc();
