@@ -60,6 +60,11 @@ CASES = {
     # of the whole plane): 10x10, and 9x9 dilated (taps two rows away).
     "k_dw3_flat": ([1, 12, 10, 10], 12, 3, 1, [1, 1, 1, 1], 1, 12),
     "k_dw3_flat_dilated": ([1, 4, 9, 9], 4, 3, 1, [2, 2, 2, 2], 2, 4),
+    # rows of 14 run flattened, the vectors between the first and last two
+    # rows a loop (on AVX2 seven vectors are four rows); a 5x5 stride 2
+    # 28x28 -> 14x14 on the input's 2 x 2 phases.
+    "k_dw5_flat_loop": ([1, 4, 14, 14], 4, 5, 1, [2, 2, 2, 2], 1, 4),
+    "k_dw5_s2_phases": ([1, 8, 28, 28], 8, 5, 2, [2, 2, 2, 2], 1, 8),
     # 729 columns: on AVX-512 the last 9 take one masked vector instead of
     # 8 + 1 lanes, and B (rows of 2916 bytes) is packed.
     "k_pointwise_masked": ([1, 32, 27, 27], 128, 1, 1, [0, 0, 0, 0], 1, 1),
@@ -149,6 +154,10 @@ def chain(name, shape, layers, residual, normalised=False):
         elif act == "relu6":
             nodes.append(helper.make_node("Clip", [value, "lo", "hi"], [f"a{i}"]))
             value = f"a{i}"
+        elif act == "silu":
+            nodes.append(helper.make_node("Sigmoid", [value], [f"g{i}"]))
+            nodes.append(helper.make_node("Mul", [value, f"g{i}"], [f"a{i}"]))
+            value = f"a{i}"
     inits += [numpy_helper.from_array(np.array(0, np.float32), "lo"),
               numpy_helper.from_array(np.array(6, np.float32), "hi")]
     nodes[-1].output[0] = "y"
@@ -219,6 +228,14 @@ CHAINS = {
     # partial sums through C), then bias, residual add and relu on it.
     "k_chain_extra_column": ([1, 200, 7, 7], [(64, 1, 1, 1, "relu"),
                                               (200, 1, 1, 1, "relu")], True),
+    # expand, depthwise 5x5 stride 2 on the phases (its bias and relu6
+    # absorbed), project without an activation.
+    "k_chain_phases": ([1, 8, 28, 28], [(24, 1, 1, 1, "relu6"), (24, 5, 2, 24, "relu6"),
+                                        (8, 1, 1, 1, "none")], False),
+    # SiLU epilogues: the depthwise convs (28 wide, stride 1, then 3x3
+    # stride 2) run flattened for their cost, not for their rows.
+    "k_chain_silu": ([1, 8, 28, 28], [(16, 1, 1, 1, "silu"), (16, 3, 1, 16, "silu"),
+                                      (16, 3, 2, 16, "silu"), (8, 1, 1, 1, "none")], False),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),

@@ -569,24 +569,65 @@ func.func @narrow(%a: memref<12x80xf32>, %b: memref<80x49xf32>, %c: memref<12x49
 
 // -----
 
+// Rows of 14 take 8 + 4 + 2 lanes: the conv runs on the flattened plane,
+// 196 pixels in 25 vectors of 8. Seven vectors are four rows, so vectors
+// that read alike recur every seven: the first two (row 0's, whose taps
+// above the image are skipped; the first's left taps a shuffle bringing in
+// zeros) are unrolled, vectors 2..15 are a loop of two groups of seven
+// (pixels 16..127), each tap one load at the loop's offset with the lanes
+// whose tap wraps to another row zeroed, and the rest unrolled.
+// AVX2-LABEL: func @flat_loop
+// AVX2-NOT: memref.copy
+// AVX2: scf.for %[[C:.+]] = %c0 to %c2 step %c1 {
+// AVX2-DAG: %[[OUT:.+]] = memref.collapse_shape %arg2 {{\[\[}}0], [1], [2, 3]] : memref<1x2x14x14xf32> into memref<1x2x196xf32>
+// AVX2-DAG: %[[IN:.+]] = memref.collapse_shape %arg0 {{\[\[}}0], [1], [2, 3]] : memref<1x2x14x14xf32> into memref<1x2x196xf32>
+// AVX2: %[[V0:.+]] = vector.load %[[IN]][%c0, %[[C]], %c0] : memref<1x2x196xf32>, vector<8xf32>
+// AVX2: vector.shuffle %{{.+}}, %[[V0]] [1, 2, 3, 4, 5, 6, 7, 8]
+// AVX2: scf.for %[[P:.+]] = %c0 to %c112 step %c56 {
+// AVX2: %[[AT:.+]] = arith.addi %[[P]], %c16 : index
+// AVX2: vector.load %[[OUT]][%c0, %[[C]], %[[AT]]] : memref<1x2x196xf32>, vector<8xf32>
+// AVX2: vector.load %[[IN]][%c0, %[[C]], %{{.+}}] : memref<1x2x196xf32>, vector<8xf32>
+// AVX2: arith.select
+// AVX2: vector.fma
+// AVX2-COUNT-7: vector.store %{{.+}}, %[[OUT]][%c0, %[[C]], %{{.+}}] : memref<1x2x196xf32>, vector<8xf32>
+// AVX2: }
+// AVX2: vector.maskedstore %[[OUT]][%c0, %[[C]], %c192]
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: linalg.
+func.func @flat_loop(%x: memref<1x2x14x14xf32>, %w: memref<2x3x3xf32>, %y: memref<1x2x14x14xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x2x16x16xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x2x16x16xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 2, 14, 14] [1, 1, 1, 1] : memref<1x2x16x16xf32> to memref<1x2x14x14xf32, strided<[512, 256, 16, 1], offset: 17>>
+  memref.copy %x, %interior : memref<1x2x14x14xf32> to memref<1x2x14x14xf32, strided<[512, 256, 16, 1], offset: 17>>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x2x16x16xf32>, memref<2x3x3xf32>) outs(%y : memref<1x2x14x14xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x2x14x14xf32>
+  return
+}
+
+// -----
+
 // A 3x3 depthwise conv on 7x7 planes, padding supplied by the kernel, runs
 // on the flattened plane (49 pixels: four vectors on AVX-512, the last one
-// lane): per output vector each tap is one shuffle of two input vectors
-// (tap (0, 0) reads 8 pixels back: lanes 8..23 of the vectors before and
-// at), the lanes whose tap leaves the image zeroed by a constant mask; the
-// last vector is read and written with a one-lane mask. Rows of 7 would
-// take three vectors each (4 + 2 + 1 lanes).
+// lane; rows of 7 would take three vectors each, 4 + 2 + 1 lanes). Without
+// a bias the accumulators start from the output. Tap (0, 0) of the first
+// vector reads 8 pixels before the plane: lanes 8..23 of a zero vector and
+// the first; of the second, one load from pixel 8. The lanes whose tap
+// leaves the image are zeroed by a constant mask; the last vector is read
+// and written with a one-lane mask.
 // AVX512-LABEL: func @flat_depthwise
 // AVX512-DAG: %[[LAST:.+]] = arith.constant dense<[true, false, false, false, false, false, false, false, false, false, false, false, false, false, false, false]> : vector<16xi1>
+// AVX512: scf.for %[[C:.+]] = %c0 to %c4 step %c1 {
 // AVX512-DAG: %[[IN:.+]] = memref.collapse_shape %arg0 {{\[\[}}0], [1], [2, 3]] : memref<1x4x7x7xf32> into memref<1x4x49xf32>
 // AVX512-DAG: %[[OUT:.+]] = memref.collapse_shape %arg2 {{\[\[}}0], [1], [2, 3]] : memref<1x4x7x7xf32> into memref<1x4x49xf32>
-// AVX512: scf.for %[[C:.+]] = %c0 to %c4 step %c1 {
-// AVX512: vector.load %[[IN]][%c0, %[[C]], %c0] : memref<1x4x49xf32>, vector<16xf32>
-// AVX512: vector.shuffle %{{.+}}, %{{.+}} [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]
+// AVX512: vector.maskedload %[[OUT]][%c0, %[[C]], %c48], %[[LAST]]
+// AVX512: %[[V0:.+]] = vector.load %[[IN]][%c0, %[[C]], %c0] : memref<1x4x49xf32>, vector<16xf32>
+// AVX512: vector.shuffle %{{.+}}, %[[V0]] [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]
 // AVX512: arith.select
 // AVX512: vector.fma
+// AVX512: vector.load %[[IN]][%c0, %[[C]], %c8] : memref<1x4x49xf32>, vector<16xf32>
 // AVX512: vector.store %{{.+}}, %[[OUT]][%c0, %[[C]], %c0] : memref<1x4x49xf32>, vector<16xf32>
-// AVX512: vector.maskedload %[[IN]][%c0, %[[C]], %c48], %[[LAST]]
 // AVX512: vector.maskedstore %[[OUT]][%c0, %[[C]], %c48], %[[LAST]]
 // AVX512: } {lwcc.parallel}
 // AVX512-NOT: linalg.
@@ -599,6 +640,45 @@ func.func @flat_depthwise(%x: memref<1x4x7x7xf32>, %w: memref<4x3x3xf32>, %y: me
   linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x4x9x9xf32>, memref<4x3x3xf32>) outs(%y : memref<1x4x7x7xf32>)
   %c0 = arith.constant 0 : index
   %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x4x7x7xf32>
+  return
+}
+
+// -----
+
+// A 5x5 stride-2 depthwise conv, 14x14 -> 7x7, padding supplied by the
+// kernel: each channel's input is first split into its 2 x 2 phases (7 x 7
+// each) in a stack buffer, row by row (a row's even columns to one phase,
+// its odd ones to the other). Every tap then reads its phase like a
+// stride-1 conv its plane: tap (0, 0) (two rows and columns before the
+// image) phase (0, 0) one row and column back, at the buffer's start (the
+// 8-element margin); tap (0, 1) phase (0, 1), which starts at 8 + 49.
+// AVX512-LABEL: func @flat_strided
+// AVX512-NOT: memref.copy
+// AVX512: scf.for %[[C:.+]] = %c0 to %c2 step %c1 {
+// AVX512: %[[Q:.+]] = memref.alloca() {alignment = 64 : i64} : memref<228xf32>
+// AVX512: scf.for %{{.+}} = %c0 to %c7 step %c1 {
+// AVX512: %[[ROW:.+]] = vector.load %arg0[%c0, %[[C]], %{{.+}}, %c0] : memref<1x2x14x14xf32>, vector<14xf32>
+// AVX512: %[[EVEN:.+]] = vector.shuffle %[[ROW]], %[[ROW]] [0, 2, 4, 6, 8, 10, 12]
+// AVX512: vector.store %[[EVEN]], %[[Q]][%{{.+}}] : memref<228xf32>, vector<7xf32>
+// AVX512: %[[ODD:.+]] = vector.shuffle %[[ROW]], %[[ROW]] [1, 3, 5, 7, 9, 11, 13]
+// AVX512: vector.store %[[ODD]], %[[Q]][%{{.+}}] : memref<228xf32>, vector<7xf32>
+// AVX512: }
+// AVX512: vector.load %[[Q]][%c0] : memref<228xf32>, vector<16xf32>
+// AVX512: arith.select
+// AVX512: vector.fma
+// AVX512: vector.load %[[Q]][%c49] : memref<228xf32>, vector<16xf32>
+// AVX512: vector.maskedstore %{{.+}}[%c0, %[[C]], %c48]
+// AVX512: } {lwcc.parallel}
+// AVX512-NOT: linalg.
+func.func @flat_strided(%x: memref<1x2x14x14xf32>, %w: memref<2x5x5xf32>, %y: memref<1x2x7x7xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x2x18x18xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x2x18x18xf32>)
+  %interior = memref.subview %p[0, 0, 2, 2] [1, 2, 14, 14] [1, 1, 1, 1] : memref<1x2x18x18xf32> to memref<1x2x14x14xf32, strided<[648, 324, 18, 1], offset: 38>>
+  memref.copy %x, %interior : memref<1x2x14x14xf32> to memref<1x2x14x14xf32, strided<[648, 324, 18, 1], offset: 38>>
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : memref<1x2x18x18xf32>, memref<2x5x5xf32>) outs(%y : memref<1x2x7x7xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x2x14x14xf32>
   return
 }
 

@@ -17,8 +17,8 @@
 // ones. Only the segments in between, where every tap stays inside, run in
 // a loop.
 //
-// Small planes (7x7, 14x14) waste most lanes on rows: a stride-1 depthwise
-// conv there runs on the flattened plane instead (emitFlat).
+// Depthwise convs with stride 1 or 2 whose planes suit it run on the
+// flattened plane instead (FlatPlaneKernel.cpp).
 //
 //===----------------------------------------------------------------------===//
 
@@ -173,8 +173,17 @@ public:
   }
 
   void emit() {
-    if (flatPlane())
-      return emitFlat();
+    if (combine == Combine::MultiplyAdd && s0 == s1) {
+      FlatDepthwise flat{input, output, top, left, kh, kw, s0, d0, d1};
+      if (takesFlatDepthwise(flat, epilogue, target))
+        return emitFlatDepthwise(
+            b, loc, flat, epilogue, target, [&](ChannelBody body) {
+              forEachChannel([&](Value n, Value ch) {
+                loadTaps(ch);
+                body(n, ch, taps, epilogue.bias ? channelBias : Value());
+              });
+            });
+    }
     int64_t segment = vectorsPerSegment * target.lanes;
     // Columns: a head whose taps may start left of the row, segments in a
     // loop that stay inside, a tail up to the row's end.
@@ -239,144 +248,6 @@ public:
 private:
   static constexpr int64_t kMaxTaps = 121;
   static constexpr int64_t kMaxPeeledRows = 16;
-  /// Planes of at most this many vectors run flattened (emitFlat).
-  static constexpr int64_t kMaxFlatVectors = 16;
-
-  /// Whether `value` [N, C, H, W] has contiguous planes.
-  static bool flattenable(Value value) {
-    auto type = llvm::cast<MemRefType>(value.getType());
-    return type.getRank() == 4 &&
-           memref::CollapseShapeOp::isGuaranteedCollapsible(type,
-                                                            {{0}, {1}, {2, 3}});
-  }
-
-  /// `value` [N, C, H, W] as [N, C, H*W] (flattenable).
-  Value flatView(Value value) {
-    return memref::CollapseShapeOp::create(
-        b, loc, value, SmallVector<ReassociationIndices>{{0}, {1}, {2, 3}});
-  }
-
-  /// A depthwise conv whose output plane is a few vectors and as large as
-  /// its input plane (stride 1, padding supplied here): a row of 7 or 14
-  /// takes 3 vectors (4 + 2 + 1, 8 + 4 + 2 lanes) per tap, the flattened
-  /// plane 49 / 16 or 196 / 16 rounded up for all its rows.
-  bool flatPlane() {
-    int64_t plane = out[2] * out[3];
-    if (combine != Combine::MultiplyAdd || s0 != 1 || s1 != 1 ||
-        out[2] != height || out[3] != width ||
-        plane > kMaxFlatVectors * target.lanes || !flattenable(input) ||
-        !flattenable(output))
-      return false;
-    if (!epilogue.consumer)
-      return true;
-    return flattenable(epilogue.result) &&
-           llvm::all_of(epilogue.consumer.getDpsInputs(), flattenable);
-  }
-
-  /// The flattened plane: output pixel p = y * W + x reads tap (ky, kx) at
-  /// p + (ky*d0 - top) * W + kx*d1 - left, so each tap of an output vector
-  /// is one shuffle of two input vectors, with the lanes whose tap falls
-  /// outside the image (another row, above, below) zeroed. Which lanes
-  /// those are is known at compile time.
-  void emitFlat() {
-    Value inFlat = flatView(input), outFlat = flatView(output);
-    SmallVector<Value> others;
-    Value resultFlat = outFlat;
-    if (epilogue.consumer) {
-      for (auto [i, other] : llvm::enumerate(epilogue.consumer.getDpsInputs()))
-        if (static_cast<int64_t>(i) != epilogue.kernelInput)
-          others.push_back(flatView(other));
-      resultFlat = flatView(epilogue.result);
-    }
-    int64_t lanes = target.lanes, plane = out[2] * out[3];
-    int64_t vectors = (plane + lanes - 1) / lanes;
-    Type f32 = b.getF32Type();
-    auto type = VectorType::get({lanes}, f32);
-    auto maskType = VectorType::get({lanes}, b.getI1Type());
-    Value zero = arith::ConstantOp::create(
-        b, loc, type, DenseElementsAttr::get(type, b.getF32FloatAttr(0)));
-    auto mask = [&](ArrayRef<bool> on) -> Value {
-      return arith::ConstantOp::create(b, loc, maskType,
-                                       DenseElementsAttr::get(maskType, on));
-    };
-    auto filled = [&](int64_t v) { return std::min(lanes, plane - v * lanes); };
-    auto prefix = [&](int64_t count) {
-      SmallVector<bool> on(lanes, false);
-      std::fill_n(on.begin(), count, true);
-      return mask(on);
-    };
-    auto loadAt = [&](Value memref, Value n, Value ch, int64_t v) -> Value {
-      Value at = indexConstant(b, loc, v * lanes);
-      if (filled(v) == lanes)
-        return vector::LoadOp::create(b, loc, type, memref,
-                                      ValueRange{n, ch, at});
-      return vector::MaskedLoadOp::create(
-          b, loc, type, memref, ValueRange{n, ch, at}, prefix(filled(v)), zero);
-    };
-    auto emitPlane = [&](Value n, Value ch) {
-      for (int64_t v = 0; v < vectors; ++v) {
-        DenseMap<int64_t, Value> inputs;
-        auto inputVector = [&](int64_t u) {
-          if (u < 0 || u >= vectors)
-            return zero;
-          Value &loaded = inputs[u];
-          if (!loaded)
-            loaded = loadAt(inFlat, n, ch, u);
-          return loaded;
-        };
-        Value start = epilogue.bias ? channelBias : epilogue.initial;
-        Value acc =
-            start ? Value(vector::BroadcastOp::create(b, loc, type, start))
-                  : loadAt(outFlat, n, ch, v);
-        for (int64_t y = 0; y < kh; ++y)
-          for (int64_t x = 0; x < kw; ++x) {
-            int64_t dy = y * d0 - top, dx = x * d1 - left;
-            SmallVector<bool> valid(lanes, false);
-            bool any = false, all = true;
-            for (int64_t i = 0; i < lanes; ++i) {
-              int64_t p = v * lanes + i, row = p / out[3], col = p % out[3];
-              valid[i] = p < plane && row + dy >= 0 && row + dy < height &&
-                         col + dx >= 0 && col + dx < width;
-              any |= valid[i];
-              all &= valid[i];
-            }
-            if (!any)
-              continue;
-            int64_t first = v * lanes + dy * width + dx;
-            int64_t a = llvm::divideFloorSigned(first, lanes);
-            int64_t shift = first - a * lanes;
-            Value in = inputVector(a);
-            if (shift != 0) {
-              SmallVector<int64_t> picks;
-              for (int64_t i = 0; i < lanes; ++i)
-                picks.push_back(shift + i);
-              in = vector::ShuffleOp::create(b, loc, in, inputVector(a + 1),
-                                             picks);
-            }
-            if (!all)
-              in = arith::SelectOp::create(b, loc, mask(valid), in, zero);
-            acc = accumulate(acc, in, y * kw + x);
-          }
-        SmallVector<Value> loaded;
-        for (Value other : others)
-          loaded.push_back(loadAt(other, n, ch, v));
-        Value value = applyEpilogueBody(b, loc, epilogue, acc, loaded);
-        Value at = indexConstant(b, loc, v * lanes);
-        if (filled(v) == lanes)
-          vector::StoreOp::create(b, loc, value, resultFlat,
-                                  ValueRange{n, ch, at});
-        else
-          vector::MaskedStoreOp::create(b, loc, resultFlat,
-                                        ValueRange{n, ch, at},
-                                        prefix(filled(v)), value);
-      }
-    };
-    forEachChannel([&](Value n, Value ch) {
-      loadTaps(ch);
-      emitPlane(n, ch);
-    });
-  }
-
   /// Emits `body` for every channel of every image, split across threads
   /// by channel (by image, for a batch).
   void forEachChannel(llvm::function_ref<void(Value, Value)> body) {

@@ -214,6 +214,28 @@ mlir::LogicalResult emitWindowKernel(mlir::RewriterBase &rewriter,
                                      const VectorTarget &target,
                                      bool &foldedPad);
 
+/// A depthwise conv for the flattened-plane kernel (FlatPlaneKernel.cpp):
+/// `input` [N, C, H, W] read with the window's top and left padding
+/// supplied by the kernel, `output` [N, C, OH, OW].
+struct FlatDepthwise {
+  mlir::Value input, output;
+  int64_t top, left, kh, kw, stride, d0, d1;
+};
+/// One channel's plane: image n, channel ch, the channel's KH x KW weights
+/// (row-major scalars) and its bias (null without one).
+using ChannelBody = llvm::function_ref<void(
+    mlir::Value, mlir::Value, llvm::ArrayRef<mlir::Value>, mlir::Value)>;
+/// Whether emitFlatDepthwise takes `conv`: stride 1 with an output as large
+/// as the input, or stride 2 with one half its height and width; planes
+/// and the epilogue's operands contiguous.
+bool takesFlatDepthwise(const FlatDepthwise &conv, const Epilogue &epilogue,
+                        const VectorTarget &target);
+/// Emits `conv` with `epilogue`; `forEachChannel` calls its argument for
+/// every channel to emit (inside the loops it builds).
+void emitFlatDepthwise(mlir::OpBuilder &b, mlir::Location loc,
+                       const FlatDepthwise &conv, const Epilogue &epilogue,
+                       const VectorTarget &target,
+                       llvm::function_ref<void(ChannelBody)> forEachChannel);
 /// Replaces a float sum or max reduction over a memref's trailing
 /// contiguous dimensions (global pools, reduce_mean, the squeeze of
 /// squeeze-excite) with a vectorised one.
