@@ -16,8 +16,10 @@ func.func @prelu(%x: tensor<1x4x2x2xf32>, %s: tensor<4x1x1xf32>) -> tensor<1x4x2
 
 // hard_swish = x * clamp(x / 6 + 1/2, 0, 1); sigmoid = 1 / (1 + exp(-x)),
 // exp's argument clamped to [-87, 87] and exp itself a range reduction
-// (n = round(x / ln 2) by adding 1.5 * 2^23), a polynomial, and 2^n built
-// from n's bits: no special cases, no math.exp.
+// (n = round(x / ln 2) by adding 1.5 * 2^23), a polynomial, and n added to
+// the polynomial's exponent field as an integer: no special cases, no
+// math.exp, no multiplication by 2^n. silu = x / (1 + exp(-x)): the
+// division's numerator is x, no x * sigmoid(x).
 // CHECK-LABEL: func @activations
 // CHECK: arith.constant 0.166666672 : f32
 // CHECK: arith.mulf
@@ -28,17 +30,25 @@ func.func @prelu(%x: tensor<1x4x2x2xf32>, %s: tensor<4x1x1xf32>) -> tensor<1x4x2
 // CHECK: arith.constant 0x4B400000 : f32
 // CHECK: arith.constant 1.44269502 : f32
 // CHECK: math.fma
-// CHECK: arith.bitcast %{{.+}} : f32 to i32
-// CHECK: arith.shli
-// CHECK: arith.bitcast %{{.+}} : i32 to f32
-// CHECK: arith.divf
+// CHECK: %[[N:.+]] = arith.bitcast %{{.+}} : f32 to i32
+// CHECK: %[[SHIFTED:.+]] = arith.shli %[[N]]
+// CHECK: %[[Y:.+]] = arith.bitcast %{{.+}} : f32 to i32
+// CHECK: %[[SUM:.+]] = arith.addi %[[Y]], %[[SHIFTED]] : i32
+// CHECK: %[[E:.+]] = arith.bitcast %[[SUM]] : i32 to f32
+// CHECK: %[[D:.+]] = arith.addf %{{.+}}, %[[E]]
+// CHECK: arith.divf %{{.+}}, %[[D]]
 // CHECK-NOT: math.exp
 // CHECK: math.tanh
-func.func @activations(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
+// CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
+// CHECK-NOT: arith.mulf %[[X]], %{{.+}}
+// CHECK: arith.divf %[[X]], %{{.+}} : f32
+// CHECK-NEXT: linalg.yield
+func.func @activations(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
   %0 = lwnn.hard_swish %x : tensor<8xf32>
   %1 = lwnn.sigmoid %x : tensor<8xf32>
   %2 = lwnn.tanh %x : tensor<8xf32>
-  return %0, %1, %2 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+  %3 = lwnn.silu %x : tensor<8xf32>
+  return %0, %1, %2, %3 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
 }
 
 // -----
