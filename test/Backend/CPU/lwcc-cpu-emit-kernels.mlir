@@ -553,14 +553,18 @@ func.func @masked_tail(%a: memref<16x32xf32>, %b: memref<32x25xf32>, %c: memref<
 
 // C one register tile wide (49 columns; AVX-512 tiles are 64): each row of
 // A is read by one tile only, so the tile prefetches it 64 elements ahead
-// along K (clamped to K's end). AVX2's 16-column tiles share A's rows.
+// along K (clamped to K's end). AVX2's 16-column tiles share A's rows;
+// each prefetches, for writing, the lines of C the tile to its right will
+// store (clamped to C's last column).
 // AVX512-LABEL: func @narrow
 // AVX512: scf.for %[[K:.+]] = %c0 to %c80 step %c1
 // AVX512: %[[AHEAD:.+]] = arith.minui %{{.+}}, %c79 : index
 // AVX512: memref.prefetch %arg0[%{{.+}}, %[[AHEAD]]], read, locality<3>, data : memref<12x80xf32>
 // AVX512: memref.load %arg0[%{{.+}}, %[[K]]] : memref<12x80xf32>
 // AVX2-LABEL: func @narrow
-// AVX2-NOT: memref.prefetch
+// AVX2: %[[NEXT:.+]] = arith.minui %{{.+}}, %c48 : index
+// AVX2: memref.prefetch %arg2[%{{.+}}, %[[NEXT]]], write, locality<3>, data : memref<12x49xf32>
+// AVX2-NOT: memref.prefetch %arg0
 // AVX2: return
 func.func @narrow(%a: memref<12x80xf32>, %b: memref<80x49xf32>, %c: memref<12x49xf32>) {
   linalg.matmul ins(%a, %b : memref<12x80xf32>, memref<80x49xf32>) outs(%c : memref<12x49xf32>)
