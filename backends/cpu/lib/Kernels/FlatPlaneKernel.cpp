@@ -88,6 +88,8 @@ public:
     return staticTaps <= kMaxStaticTaps;
   }
 
+  /// Image n's channel ch, its KH x KW weights `taps`, its bias (null
+  /// without one).
   void emitPlane(Value n, Value ch, ArrayRef<Value> taps, Value bias) {
     Type f32 = b.getF32Type();
     type = VectorType::get({lanes}, f32);
@@ -415,7 +417,9 @@ bool takesFlatDepthwise(const FlatDepthwise &conv, const Epilogue &epilogue,
   ArrayRef<int64_t> in = inType.getShape(),
                     out = llvm::cast<MemRefType>(conv.output.getType())
                               .getShape();
-  if (in.size() != 4 || out.size() != 4 || !flattenable(conv.output))
+  // Lane masks are 64-bit.
+  if (in.size() != 4 || out.size() != 4 || !flattenable(conv.output) ||
+      target.lanes > 64)
     return false;
   int64_t lanes = target.lanes, ow = out[3];
   if (conv.stride == 1) {
