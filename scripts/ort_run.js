@@ -1,8 +1,11 @@
 // Runs an ONNX model with ONNX Runtime (npm onnxruntime-node) on .npy inputs
 // and writes its outputs as .npy: the reference lwcc's model tests use.
 //
-//   node scripts/ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] in0.npy [in1.npy ...]
+//   node scripts/ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] [--profile PREFIX]
+//                           in0.npy [in1.npy ...]
 //
+// --profile writes ONNX Runtime's own per-node profile (a JSON trace, every
+// kernel's time in every run) to PREFIX_<date>.json, and prints its path.
 // Writes OUT_DIR/<output name>.npy per output (non-alphanumerics -> '_').
 'use strict';
 const fs = require('fs');
@@ -52,19 +55,23 @@ async function main() {
   const args = process.argv.slice(2);
   let threads = 1;
   let bench = 0;
+  let profile = '';
   const positional = [];
   for (let i = 0; i < args.length; ++i) {
     if (args[i] === '--threads') threads = Number(args[++i]);
     else if (args[i] === '--bench') bench = Number(args[++i]);
+    else if (args[i] === '--profile') profile = args[++i];
     else positional.push(args[i]);
   }
   const [model, outDir, ...inputs] = positional;
   if (!model || !outDir) {
-    console.error('usage: ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] in.npy...');
+    console.error('usage: ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] ' +
+                  '[--profile PREFIX] in.npy...');
     process.exit(1);
   }
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all',
+    ...(profile ? {enableProfiling: true, profileFilePrefix: profile} : {}),
   });
   if (inputs.length !== session.inputNames.length) {
     throw new Error(`${inputs.length} inputs given, the model has ${session.inputNames.length}`);
@@ -87,6 +94,18 @@ async function main() {
     times.sort((a, b) => a - b);
     console.log(`bench: ${bench} runs, min ${times[0].toFixed(3)} ms, median ` +
                 `${times[Math.floor(bench / 2)].toFixed(3)} ms`);
+  }
+  if (profile) {
+    // endProfiling names no file: the newest PREFIX_*.json is the trace.
+    session.endProfiling();
+    const dir = path.dirname(path.resolve(profile));
+    const stem = path.basename(profile) + '_';
+    const traces = fs.readdirSync(dir)
+        .filter((f) => f.startsWith(stem) && f.endsWith('.json'))
+        .map((f) => path.join(dir, f))
+        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+    if (!traces.length) throw new Error(`no profile written under ${profile}`);
+    console.log(`profile: ${traces[0]}`);
   }
 }
 
