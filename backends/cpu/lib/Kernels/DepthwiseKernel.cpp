@@ -175,14 +175,15 @@ public:
   void emit() {
     if (combine == Combine::MultiplyAdd && s0 == s1) {
       FlatDepthwise flat{input, output, top, left, kh, kw, s0, d0, d1};
-      if (takesFlatDepthwise(flat, epilogue, target))
-        return emitFlatDepthwise(
-            b, loc, flat, epilogue, target, [&](ChannelBody body) {
-              forEachChannel([&](Value n, Value ch) {
-                loadTaps(ch);
-                body(n, ch, taps, epilogue.bias ? channelBias : Value());
-              });
-            });
+      auto channels = [&](ChannelBody body) {
+        forEachChannel([&](Value n, Value ch) {
+          loadTaps(ch);
+          body(n, ch, taps, epilogue.bias ? channelBias : Value());
+        });
+      };
+      if (succeeded(
+              emitFlatDepthwise(b, loc, flat, epilogue, target, channels)))
+        return;
     }
     int64_t segment = vectorsPerSegment * target.lanes;
     // Columns: a head whose taps may start left of the row, segments in a

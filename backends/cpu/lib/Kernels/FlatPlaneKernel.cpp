@@ -411,10 +411,10 @@ bool expensive(const Epilogue &epilogue) {
   return body.getOperations().size() > 8;
 }
 
-} // namespace
-
-bool takesFlatDepthwise(const FlatDepthwise &conv, const Epilogue &epilogue,
-                        const VectorTarget &target) {
+/// Whether the conv's shapes, strides and epilogue suit the flattened plane
+/// (before planning its vectors).
+bool suitsFlatPlane(const FlatDepthwise &conv, const Epilogue &epilogue,
+                    const VectorTarget &target) {
   auto inType = llvm::cast<MemRefType>(conv.input.getType());
   ArrayRef<int64_t> in = inType.getShape(),
                     out = llvm::cast<MemRefType>(conv.output.getType())
@@ -457,19 +457,24 @@ bool takesFlatDepthwise(const FlatDepthwise &conv, const Epilogue &epilogue,
        !llvm::all_of(linalg::GenericOp(epilogue.consumer).getDpsInputs(),
                      flattenable)))
     return false;
-  OpBuilder probe(conv.output.getContext());
-  FlatPlaneEmitter emitter(probe, UnknownLoc::get(probe.getContext()), conv,
-                           epilogue, target);
-  return emitter.fits();
+  return true;
 }
 
-void emitFlatDepthwise(OpBuilder &b, Location loc, const FlatDepthwise &conv,
-                       const Epilogue &epilogue, const VectorTarget &target,
-                       llvm::function_ref<void(ChannelBody)> forEachChannel) {
+} // namespace
+
+LogicalResult
+emitFlatDepthwise(OpBuilder &b, Location loc, const FlatDepthwise &conv,
+                  const Epilogue &epilogue, const VectorTarget &target,
+                  llvm::function_ref<void(ChannelBody)> forEachChannel) {
+  if (!suitsFlatPlane(conv, epilogue, target))
+    return failure();
   FlatPlaneEmitter emitter(b, loc, conv, epilogue, target);
+  if (!emitter.fits())
+    return failure();
   forEachChannel([&](Value n, Value ch, ArrayRef<Value> taps, Value bias) {
     emitter.emitPlane(n, ch, taps, bias);
   });
+  return success();
 }
 
 } // namespace lwcc::cpu

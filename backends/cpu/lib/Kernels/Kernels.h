@@ -225,17 +225,17 @@ struct FlatDepthwise {
 /// (row-major scalars) and its bias (null without one).
 using ChannelBody = llvm::function_ref<void(
     mlir::Value, mlir::Value, llvm::ArrayRef<mlir::Value>, mlir::Value)>;
-/// Whether emitFlatDepthwise takes `conv`: stride 1 with an output as large
-/// as the input, or stride 2 with one half its height and width; planes
-/// and the epilogue's operands contiguous.
-bool takesFlatDepthwise(const FlatDepthwise &conv, const Epilogue &epilogue,
-                        const VectorTarget &target);
-/// Emits `conv` with `epilogue`; `forEachChannel` calls its argument for
-/// every channel to emit (inside the loops it builds).
-void emitFlatDepthwise(mlir::OpBuilder &b, mlir::Location loc,
-                       const FlatDepthwise &conv, const Epilogue &epilogue,
-                       const VectorTarget &target,
-                       llvm::function_ref<void(ChannelBody)> forEachChannel);
+/// Emits `conv` with `epilogue` on flattened planes where that suits it
+/// (stride 1 with an output as large as the input, or stride 2 with one
+/// half its height and width; planes and the epilogue's operands
+/// contiguous; see FlatPlaneKernel.cpp for which convs it leaves to the row
+/// kernel), calling `forEachChannel` to emit every channel inside the loops
+/// it builds; fails without emitting anything otherwise.
+mlir::LogicalResult
+emitFlatDepthwise(mlir::OpBuilder &b, mlir::Location loc,
+                  const FlatDepthwise &conv, const Epilogue &epilogue,
+                  const VectorTarget &target,
+                  llvm::function_ref<void(ChannelBody)> forEachChannel);
 /// Replaces a float sum or max reduction over a memref's trailing
 /// contiguous dimensions (global pools, reduce_mean, the squeeze of
 /// squeeze-excite) with a vectorised one.
