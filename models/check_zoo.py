@@ -64,7 +64,8 @@ def check_model(path, args):
     for target in args.targets:
         lib = os.path.join(work, f"{name}-{target}.so")
         start = time.time()
-        rc, out = run([os.path.join(args.bin, "lwcc"), path, f"-target={target}", "-o", lib])
+        rc, out = run([os.path.join(args.bin, "lwcc"), path, f"-target={target}", "-o", lib]
+                      + args.lwcc_arg)
         seconds = time.time() - start
         if rc != 0:
             results[target] = ("COMPILE-FAIL", out.strip().splitlines()[-1:])
@@ -97,6 +98,8 @@ def main():
     parser.add_argument("--threads", type=int, default=1,
                         help="threads each compiled model runs with")
     parser.add_argument("--work", default="")
+    parser.add_argument("--lwcc-arg", action="append", default=[],
+                        help="extra lwcc option (repeatable)")
     args = parser.parse_args()
     args.targets = args.targets.split(",")
     args.work = args.work or os.path.join(args.zoo_dir, "check")

@@ -62,6 +62,11 @@ struct CompileOptions {
   bool fuseElementwise = true;
   /// Let a concat's inputs be written straight into its buffer on the CPU.
   bool elideConcat = true;
+  /// Run a depthwise conv and the pointwise conv reading it in bands of
+  /// rows on the CPU, the depthwise output never in memory (with the vector
+  /// kernels only). Off by default: on the x86-64 cores measured (1 MiB L2,
+  /// 32 MiB L3) it did not pay (see lwcc-cpu-fuse-depthwise-pointwise).
+  bool fuseDepthwisePointwise = false;
   /// Emit lwcc's vector kernels for GEMMs and depthwise convolutions.
   bool vectorKernels = true;
   /// Store GEMM weights in the order the kernels read them.

@@ -125,6 +125,7 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.winograd = options.winograd && options.vectorKernels;
   pipeline.fuseElementwise = options.fuseElementwise;
   pipeline.elideConcat = options.elideConcat;
+  pipeline.fuseDepthwisePointwise = options.fuseDepthwisePointwise;
   pipeline.vectorKernels = options.vectorKernels;
   pipeline.packWeights = options.packWeights;
   pipeline.parallel = options.parallel;

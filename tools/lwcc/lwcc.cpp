@@ -102,6 +102,10 @@ static cl::opt<bool> noPackWeights(
 static cl::opt<bool> noElideConcat("no-elide-concat",
                                    cl::desc("Copy each concat input into the concat's buffer instead of writing it there"),
                                    cl::cat(lwccCategory));
+static cl::opt<bool> fuseDepthwisePointwise(
+    "fuse-depthwise-pointwise",
+    cl::desc("Run each large depthwise conv and the pointwise conv reading it together in bands of rows (off: on the machines measured it did not pay)"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> noVectorKernels(
     "no-vector-kernels",
     cl::desc("Lower GEMMs and depthwise convolutions as plain loops, without lwcc's kernels"),
@@ -157,6 +161,7 @@ int main(int argc, char **argv) {
   options.fuseElementwise = !noFuseElementwise;
   options.packWeights = !noPackWeights;
   options.elideConcat = !noElideConcat;
+  options.fuseDepthwisePointwise = fuseDepthwisePointwise;
   options.vectorKernels = !noVectorKernels;
   options.parallel = !noParallel;
   options.profile = profile;

@@ -45,6 +45,13 @@ struct MarkImplicitPadsPass
             after = op;
           break;
         }
+      // The band kernel reads the source until the pointwise conv's end.
+      if (auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(
+              conv.getOperation());
+          dw && dw->hasAttr(kBandRowsAttr))
+        if (std::optional<DepthwisePointwise> pair =
+                matchDepthwisePointwise(dw))
+          after = pair->end;
       OpBuilder b(after->getContext());
       b.setInsertionPointAfter(after);
       Value zero = arith::ConstantIndexOp::create(b, conv.getLoc(), 0);

@@ -54,6 +54,8 @@ void buildCPUBufferizePipeline(OpPassManager &pm,
   // subviews; CSE makes them one value and the canonicaliser drops the copy.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
+  if (options.vectorKernels && options.fuseDepthwisePointwise)
+    pm.nest<func::FuncOp>().addPass(createFuseDepthwisePointwisePass());
   if (options.vectorKernels)
     pm.nest<func::FuncOp>().addPass(createMarkImplicitPadsPass());
   pm.nest<func::FuncOp>().addPass(createPlanArenaPass());

@@ -829,3 +829,74 @@ func.func @winograd(%image: memref<1x16x8x8xf32>, %b: memref<16xf32>, %res: memr
   }
   return %v : memref<4x4x16x3x3xf32>
 }
+
+// -----
+
+#bias = affine_map<(a, b, c, d) -> (b)>
+#id = affine_map<(a, b, c, d) -> (a, b, c, d)>
+
+// A pair lwcc-cpu-fuse-depthwise-pointwise tagged, the conv's zero padding
+// folded: one parallel loop over 4 bands of 4 rows, each with its rows of
+// the depthwise output in a stack buffer [1, 8, 4, 16] (bias and relu
+// applied) that the GEMM reads as B [8, 64]; the first band (reading the
+// row above the image) and the last (the row below) get code of their own.
+// AVX2-LABEL: func @band
+// AVX2-NOT: linalg.
+// AVX2: scf.for %[[BAND:.+]] = %c0 to %c4 step %c1 {
+// AVX2-NEXT: %[[SCRATCH:.+]] = memref.alloca() {alignment = 64 : i64} : memref<1x8x4x16xf32>
+// AVX2-NEXT: %[[FIRST:.+]] = arith.cmpi eq, %[[BAND]], %c0
+// AVX2-NEXT: scf.if %[[FIRST]] {
+// AVX2-NEXT: memref.subview %arg0[0, 0, 0, 0] [1, 8, 5, 16]
+// AVX2: vector.fma
+// AVX2: vector.store %{{.+}}, %[[SCRATCH]]
+// AVX2: memref.collapse_shape %[[SCRATCH]] {{\[\[}}0, 1], [2, 3]] : memref<1x8x4x16xf32> into memref<8x64xf32>
+// AVX2: memref.subview %arg6[0, 0, 0, 0] [1, 4, 4, 16]
+// AVX2: vector.fma
+// AVX2: } else {
+// AVX2: scf.if
+// AVX2-NEXT: memref.subview %arg0[0, 0, 11, 0] [1, 8, 5, 16]
+// AVX2: memref.subview %arg6[0, 0, 12, 0] [1, 4, 4, 16]
+// AVX2: } else {
+// AVX2-NEXT: %[[ROW:.+]] = affine.apply #{{.+}}(%[[BAND]])
+// AVX2-NEXT: memref.subview %arg0[0, 0, %[[ROW]], 0] [1, 8, 6, 16]
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: linalg.
+// AVX2-NOT: keep_alive
+// AVX2: return
+func.func @band(%x: memref<1x8x16x16xf32>, %w: memref<8x3x3xf32>, %b: memref<8xf32>, %pw: memref<4x8xf32>, %pb: memref<4xf32>, %res: memref<1x4x16x16xf32>, %r: memref<1x4x16x16xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x8x18x18xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x8x18x18xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 8, 16, 16] [1, 1, 1, 1] : memref<1x8x18x18xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  memref.copy %x, %interior : memref<1x8x16x16xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  %d = memref.alloc() : memref<1x8x16x16xf32>
+  %e = memref.alloc() : memref<1x8x16x16xf32>
+  %c = memref.alloc() : memref<1x4x16x16xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%pb : memref<4xf32>) outs(%c : memref<1x4x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %bm = memref.collapse_shape %e [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  %cm = memref.collapse_shape %c [[0, 1], [2, 3]] : memref<1x4x16x16xf32> into memref<4x256xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<8xf32>) outs(%d : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, lwcc.band_rows = 4 : i64, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x8x18x18xf32>, memref<8x3x3xf32>) outs(%d : memref<1x8x16x16xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%d : memref<1x8x16x16xf32>) outs(%e : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  }
+  linalg.matmul ins(%pw, %bm : memref<4x8xf32>, memref<8x256xf32>) outs(%cm : memref<4x256xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c, %res : memref<1x4x16x16xf32>, memref<1x4x16x16xf32>) outs(%r : memref<1x4x16x16xf32>) {
+  ^bb0(%in: f32, %in2: f32, %out: f32):
+    %a = arith.addf %in, %in2 : f32
+    %m = arith.maximumf %a, %cst : f32
+    linalg.yield %m : f32
+  }
+  %c0 = arith.constant 0 : index
+  %k0 = memref.load %p[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x8x18x18xf32>
+  %k1 = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x8x16x16xf32>
+  return
+}

@@ -140,3 +140,42 @@ func.func @grouped_im2col(%x: memref<1x4x8x8xf32>, %col: memref<2x2x3x3x8x8xf32>
   }
   return
 }
+
+// -----
+
+#bias = affine_map<(a, b, c, d) -> (b)>
+#id = affine_map<(a, b, c, d) -> (a, b, c, d)>
+
+// A conv lwcc-cpu-fuse-depthwise-pointwise tagged: the band kernel reads
+// the source until the pointwise conv's consumer, so it stays live past it
+// (and the tagged load of the padded buffer the fusion placed does not
+// count as a reader of it).
+// CHECK-LABEL: func @band_fused
+// CHECK: linalg.depthwise_conv_2d_nchw_chw
+// CHECK: linalg.matmul
+// CHECK-NOT: keep_alive
+// CHECK: linalg.generic
+// CHECK: memref.load %arg0[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {lwcc.keep_alive}
+func.func @band_fused(%x: memref<1x8x16x16xf32>, %w: memref<8x3x3xf32>, %pw: memref<4x8xf32>, %r: memref<1x4x16x16xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x8x18x18xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x8x18x18xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 8, 16, 16] [1, 1, 1, 1] : memref<1x8x18x18xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  memref.copy %x, %interior : memref<1x8x16x16xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  %d = memref.alloc() : memref<1x8x16x16xf32>
+  %c = memref.alloc() : memref<1x4x16x16xf32>
+  linalg.fill ins(%cst : f32) outs(%c : memref<1x4x16x16xf32>)
+  %bm = memref.collapse_shape %d [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  %cm = memref.collapse_shape %c [[0, 1], [2, 3]] : memref<1x4x16x16xf32> into memref<4x256xf32>
+  linalg.fill ins(%cst : f32) outs(%d : memref<1x8x16x16xf32>)
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, lwcc.band_rows = 4 : i64, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x8x18x18xf32>, memref<8x3x3xf32>) outs(%d : memref<1x8x16x16xf32>)
+  linalg.matmul ins(%pw, %bm : memref<4x8xf32>, memref<8x256xf32>) outs(%cm : memref<4x256xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : memref<1x4x16x16xf32>) outs(%r : memref<1x4x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  }
+  %c0 = arith.constant 0 : index
+  %k0 = memref.load %p[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x8x18x18xf32>
+  return
+}

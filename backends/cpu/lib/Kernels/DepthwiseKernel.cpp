@@ -246,9 +246,10 @@ public:
     return kh * kw <= kMaxTaps && peeled <= kMaxPeeledRows;
   }
 
-private:
   static constexpr int64_t kMaxTaps = 121;
   static constexpr int64_t kMaxPeeledRows = 16;
+
+private:
   /// Emits `body` for every channel of every image, split across threads
   /// by channel (by image, for a batch).
   void forEachChannel(llvm::function_ref<void(Value, Value)> body) {
@@ -259,7 +260,9 @@ private:
       });
     };
     if (out[0] == 1) {
-      markParallel(channels(indexConstant(b, loc, 0)));
+      scf::ForOp loop = channels(indexConstant(b, loc, 0));
+      if (!serial)
+        markParallel(loop);
       return;
     }
     markParallel(buildLoop(b, loc, 0, out[0], 1, {}, [&](Value n, ValueRange) {
@@ -495,6 +498,9 @@ private:
 
 public:
   Epilogue epilogue;
+  /// Whether the kernel runs on the calling thread only (inside a loop that
+  /// is itself split across threads).
+  bool serial = false;
 
 private:
   /// The current channel's bias (with an absorbed bias broadcast).
@@ -584,6 +590,23 @@ bool isWindowOp(Operation *op) {
 double windowPadValue(Operation *op) {
   return llvm::isa<linalg::PoolingNchwMaxOp>(op) ? padValue(Combine::Max)
                                                  : padValue(Combine::Add);
+}
+
+bool depthwiseBandFits(linalg::DepthwiseConv2DNchwChwOp dw, int64_t rows) {
+  std::optional<WindowOp> window = asWindowOp(dw);
+  return window && window->kh * window->kw <= DepthwiseEmitter::kMaxTaps &&
+         rows <= DepthwiseEmitter::kMaxPeeledRows;
+}
+
+void emitDepthwiseBand(OpBuilder &b, linalg::DepthwiseConv2DNchwChwOp dw,
+                       Value input, int64_t top, int64_t left, Value output,
+                       const Epilogue &epilogue, const VectorTarget &target) {
+  WindowOp window = *asWindowOp(dw);
+  window.output = output;
+  DepthwiseEmitter emitter(b, dw.getLoc(), window, input, top, left, target);
+  emitter.epilogue = epilogue;
+  emitter.serial = true;
+  emitter.emit();
 }
 
 } // namespace lwcc::cpu

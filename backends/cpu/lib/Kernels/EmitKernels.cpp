@@ -43,7 +43,24 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
+    // Pairs lwcc-cpu-fuse-depthwise-pointwise tagged: the band kernel takes
+    // both ops, or neither, which then get kernels of their own below.
+    llvm::DenseSet<Operation *> fused;
     for (linalg::LinalgOp op : ops) {
+      auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(
+          op.getOperation());
+      if (!dw || !dw->hasAttr(kBandRowsAttr))
+        continue;
+      std::optional<DepthwisePointwise> pair = matchDepthwisePointwise(dw);
+      if (!pair || failed(emitDepthwisePointwise(rewriter, dw, target)))
+        continue;
+      ++numBands;
+      fused.insert(dw);
+      fused.insert(pair->pw);
+    }
+    for (linalg::LinalgOp op : ops) {
+      if (fused.contains(op))
+        continue;
       auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation());
       if (generic && succeeded(emitWinogradInput(rewriter, generic, target))) {
         ++numWinogradInputs;

@@ -228,6 +228,17 @@ public:
     maskTail = target.lanes >= 16;
   }
 
+  /// Sizes the register block as for C [M, `columns`]: a band of a wider
+  /// GEMM must read A packed for the whole (lwcc-cpu-pack-weights).
+  void tuneAs(int64_t columns) {
+    tuning = tuningFor(target, m, columns);
+    block = tuning.block;
+  }
+
+  /// Emits the GEMM on the calling thread only (the caller's loop is the
+  /// parallel one).
+  void emitSerial() { emitMatrix(Value(), /*parallel=*/false); }
+
   void emit() {
     if (!batched)
       return emitMatrix(Value(), /*parallel=*/true);
@@ -1124,6 +1135,35 @@ bool isScaledProduct(linalg::LinalgOp op) {
          isProductOf(scaled, body.getArgument(1), body.getArgument(2));
 }
 
+/// Points `emitter` at `op`'s A as lwcc-cpu-pack-weights packed it for C
+/// with `columns` columns, if it did (the global created at `b`'s point).
+void usePackedA(OpBuilder &b, linalg::LinalgOp op, Value a, bool batched,
+                int64_t columns, const VectorTarget &target,
+                GemmEmitter &emitter) {
+  auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedWeightsAttr);
+  if (!symbol)
+    return;
+  ArrayRef<int64_t> aShape = llvm::cast<MemRefType>(a.getType()).getShape();
+  int64_t lead = batched ? 1 : 0;
+  PackedWeightsLayout layout =
+      packedWeightsLayout(target, aShape[lead], columns, aShape[lead + 1]);
+  SmallVector<int64_t, 5> shape = layout.shape();
+  if (batched)
+    shape.insert(shape.begin(), aShape[0]);
+  Value packed = memref::GetGlobalOp::create(
+      b, op.getLoc(), MemRefType::get(shape, b.getF32Type()),
+      symbol.getValue());
+  int64_t elements =
+      layout.kBlocks * layout.rowBlocks * layout.kc * layout.rows;
+  if (batched) {
+    emitter.setPackedBatches(packed, layout.kc, layout.rowBlocks, elements);
+    return;
+  }
+  Value flat = memref::CollapseShapeOp::create(
+      b, op.getLoc(), packed, ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
+  emitter.setPackedA(packed, flat, layout.kc, layout.rowBlocks, elements);
+}
+
 } // namespace
 
 PackedWeightsLayout packedWeightsLayout(const VectorTarget &target, int64_t m,
@@ -1184,30 +1224,10 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     emitter.setImage(*image);
   if (rowScale)
     emitter.setRowScale(rowScale);
-  if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedWeightsAttr)) {
-    ArrayRef<int64_t> aShape = llvm::cast<MemRefType>(a.getType()).getShape();
-    ArrayRef<int64_t> cShape = llvm::cast<MemRefType>(c.getType()).getShape();
-    int64_t lead = batched ? 1 : 0;
-    PackedWeightsLayout layout = packedWeightsLayout(
-        target, aShape[lead], cShape.back(), aShape[lead + 1]);
-    SmallVector<int64_t, 5> shape = layout.shape();
-    if (batched)
-      shape.insert(shape.begin(), aShape[0]);
-    rewriter.setInsertionPoint(op);
-    Value packed = memref::GetGlobalOp::create(
-        rewriter, op.getLoc(), MemRefType::get(shape, rewriter.getF32Type()),
-        symbol.getValue());
-    int64_t elements =
-        layout.kBlocks * layout.rowBlocks * layout.kc * layout.rows;
-    if (batched) {
-      emitter.setPackedBatches(packed, layout.kc, layout.rowBlocks, elements);
-    } else {
-      Value flat = memref::CollapseShapeOp::create(
-          rewriter, op.getLoc(), packed,
-          ArrayRef<ReassociationIndices>{{0, 1, 2, 3}});
-      emitter.setPackedA(packed, flat, layout.kc, layout.rowBlocks, elements);
-    }
-  }
+  rewriter.setInsertionPoint(op);
+  usePackedA(rewriter, op, a, batched,
+             llvm::cast<MemRefType>(c.getType()).getShape().back(), target,
+             emitter);
   if (auto symbol = op->getAttrOfType<FlatSymbolRefAttr>(kPackedTilesAttr);
       symbol && !batched && !image && !rowScale) {
     ArrayRef<int64_t> bShape =
@@ -1281,6 +1301,19 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     rewriter.eraseOp(absorbed);
   rewriter.eraseOp(op);
   return success();
+}
+
+void emitGemmBand(OpBuilder &b, linalg::MatmulOp op, int64_t columns,
+                  Value bBand, Value cBand, const Epilogue &epilogue,
+                  ArrayRef<Value> epilogueInputs, Value epilogueResult,
+                  const VectorTarget &target) {
+  Value a = op.getDpsInputs()[0];
+  GemmEmitter emitter(b, op.getLoc(), a, bBand, cBand, /*batched=*/false,
+                      target);
+  emitter.tuneAs(columns);
+  usePackedA(b, op, a, /*batched=*/false, columns, target, emitter);
+  emitter.setEpilogue(epilogue, epilogueInputs, epilogueResult);
+  emitter.emitSerial();
 }
 
 } // namespace lwcc::cpu

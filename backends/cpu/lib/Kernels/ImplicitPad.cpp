@@ -52,7 +52,7 @@ std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader,
   ImplicitPad pad;
   memref::SubViewOp interior;
   for (Operation *user : padded.getUsers()) {
-    if (user == reader || user == view)
+    if (user == reader || user == view || user->hasAttr(kKeepAliveAttr))
       continue;
     if (!pad.fill && isFill(user, padded, value))
       pad.fill = user;

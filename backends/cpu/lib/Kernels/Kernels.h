@@ -236,6 +236,61 @@ emitFlatDepthwise(mlir::OpBuilder &b, mlir::Location loc,
                   const FlatDepthwise &conv, const Epilogue &epilogue,
                   const VectorTarget &target,
                   llvm::function_ref<void(ChannelBody)> forEachChannel);
+/// Whether the window kernel takes depthwise conv `dw` in bands of `rows`
+/// output rows (its taps and peeled rows within the unrolling budget).
+bool depthwiseBandFits(mlir::linalg::DepthwiseConv2DNchwChwOp dw,
+                       int64_t rows);
+
+/// Emits `dw` on the calling thread for one band: `input` [1, C, rows, W]
+/// the band's input rows, with `top` and `left` padding the kernel
+/// supplies, `output` [1, C, OH', OW] its output rows (`epilogue`'s
+/// consumer, if any, takes only the kernel's value and writes `output`).
+void emitDepthwiseBand(mlir::OpBuilder &b,
+                       mlir::linalg::DepthwiseConv2DNchwChwOp dw,
+                       mlir::Value input, int64_t top, int64_t left,
+                       mlir::Value output, const Epilogue &epilogue,
+                       const VectorTarget &target);
+
+/// Emits `op`'s GEMM on the calling thread for a band of its columns:
+/// `bBand` [K, N'] and `cBand` [M, N'], the epilogue's inputs and result as
+/// [M, N'] views; A read as packed for all `columns` of C.
+void emitGemmBand(mlir::OpBuilder &b, mlir::linalg::MatmulOp op,
+                  int64_t columns, mlir::Value bBand, mlir::Value cBand,
+                  const Epilogue &epilogue,
+                  llvm::ArrayRef<mlir::Value> epilogueInputs,
+                  mlir::Value epilogueResult, const VectorTarget &target);
+
+/// Marks a depthwise conv lwcc-cpu-fuse-depthwise-pointwise fused with the
+/// pointwise conv reading it: the output rows per band.
+inline constexpr llvm::StringLiteral kBandRowsAttr = "lwcc.band_rows";
+
+/// A batch-1 depthwise conv whose output, after an optional element-wise
+/// op on it alone, only a pointwise conv's GEMM reads (as its B, [C, H*W]).
+struct DepthwisePointwise {
+  mlir::linalg::DepthwiseConv2DNchwChwOp dw;
+  /// What writes the conv's output before it (its bias broadcast), if any.
+  mlir::Operation *dwFill = nullptr;
+  mlir::linalg::GenericOp dwConsumer;
+  mlir::linalg::MatmulOp pw;
+  /// The pointwise conv's 4-D output [1, M, H, W].
+  mlir::Value pwOut;
+  /// The last op the pair's kernel may absorb: the first op after the GEMM
+  /// that touches its output (its element-wise consumer), else the GEMM.
+  mlir::Operation *end = nullptr;
+};
+std::optional<DepthwisePointwise>
+matchDepthwisePointwise(mlir::linalg::DepthwiseConv2DNchwChwOp dw);
+
+/// Replaces a pair tagged kBandRowsAttr with one loop over bands of output
+/// rows, split across threads: per band the depthwise rows into a scratch
+/// buffer on the stack, then the GEMM's columns of those rows from it
+/// (see BandKernel.cpp). Fails without changing anything where the
+/// kernels cannot take the pair's pieces.
+mlir::LogicalResult
+emitDepthwisePointwise(mlir::RewriterBase &rewriter,
+                       mlir::linalg::DepthwiseConv2DNchwChwOp dw,
+                       const VectorTarget &target);
+
 /// Replaces a float sum or max reduction over a memref's trailing
 /// contiguous dimensions (global pools, reduce_mean, the squeeze of
 /// squeeze-excite) with a vectorised one.

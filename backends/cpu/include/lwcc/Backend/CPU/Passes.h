@@ -61,6 +61,9 @@ struct CPUPipelineOptions {
   /// Let element-wise producers write into their concat's buffer
   /// (lwcc-cpu-elide-concat).
   bool elideConcat = true;
+  /// Run depthwise convs and the pointwise convs reading them in bands of
+  /// rows (lwcc-cpu-fuse-depthwise-pointwise; needs vectorKernels).
+  bool fuseDepthwisePointwise = false;
   /// Replace GEMMs and depthwise convolutions with vector kernels
   /// (lwcc-cpu-emit-kernels), sized for this register file.
   bool vectorKernels = true;

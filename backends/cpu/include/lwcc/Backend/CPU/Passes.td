@@ -134,6 +134,36 @@ def ConvToGemmPass : Pass<"lwcc-cpu-conv-to-gemm", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"];
 }
 
+def FuseDepthwisePointwisePass : Pass<"lwcc-cpu-fuse-depthwise-pointwise", "::mlir::func::FuncOp"> {
+  let summary = "Run a depthwise conv and the pointwise conv reading it in bands of rows";
+  let description = [{
+    On buffers, before the arena is planned. A batch-1
+    `linalg.depthwise_conv_2d_nchw_chw` whose output, after an optional
+    element-wise op on it alone (its activation), only a `linalg.matmul`
+    reads as its B (a pointwise conv, `[C, H*W]`) is prepared for
+    lwcc-cpu-emit-kernels' band kernel, which computes per band of output
+    rows the depthwise rows into a stack buffer and the GEMM's columns of
+    them from it, so the depthwise output never goes to memory. The conv,
+    its bias broadcast and its activation move to just before the GEMM (if
+    nothing in between touches what they read or write); a keep-alive load
+    of the conv's input after the GEMM's consumer keeps the input's bytes
+    from being reused while the bands run; the conv gets `lwcc.band_rows`.
+
+    Only outputs of at least `min-bytes` are taken (smaller ones stay in
+    cache between the two kernels anyway). Rows per band: the most, up to
+    16, that divide the height into two or more bands with `[C, rows, W]`
+    within `band-bytes`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", "512 * 1024",
+           "Smallest depthwise output (bytes) worth fusing">,
+    Option<"bandBytes", "band-bytes", "int64_t", "128 * 1024",
+           "Most bytes of depthwise output per band">
+  ];
+  let statistics = [Statistic<"numFused", "num-fused", "Depthwise + pointwise pairs tagged for the band kernel">];
+}
+
 def MarkImplicitPadsPass : Pass<"lwcc-cpu-mark-implicit-pads", "::mlir::func::FuncOp"> {
   let summary = "Keep the sources of depthwise convs' and pools' pads live for the kernels";
   let description = [{
@@ -204,8 +234,14 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     each tap's lanes picked by shuffles, constant-coefficient arithmetic
     into the positions' rows; and the products' rows back into output rows
     (interleaved by shuffles), the bias and the element-wise consumer
-    applied (masked where the last tiles overhang the output). Everything else is left to
-    the loop lowering.
+    applied (masked where the last tiles overhang the output). A depthwise
+    conv tagged `lwcc.band_rows` (lwcc-cpu-fuse-depthwise-pointwise) and
+    the GEMM reading it become one parallel loop over bands of output rows:
+    per band the window kernel writes the band's depthwise rows to a stack
+    buffer and the GEMM kernel computes its columns of the pointwise output
+    from it (bands whose windows reach past the image get code of their
+    own; a pair the kernels cannot take gets its two kernels as usual).
+    Everything else is left to the loop lowering.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
                            "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
@@ -222,7 +258,8 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     Statistic<"numReductions", "num-reductions", "Trailing-dimension reductions vectorised">,
     Statistic<"numImplicitPads", "num-implicit-pads", "Pads the window kernel supplies itself">,
     Statistic<"numWinogradInputs", "num-winograd-inputs", "Winograd input transforms vectorised">,
-    Statistic<"numWinogradOutputs", "num-winograd-outputs", "Winograd output transforms vectorised">
+    Statistic<"numWinogradOutputs", "num-winograd-outputs", "Winograd output transforms vectorised">,
+    Statistic<"numBands", "num-bands", "Depthwise + pointwise pairs run in bands of rows">
   ];
 }
 

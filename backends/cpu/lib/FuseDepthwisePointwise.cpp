@@ -1,0 +1,104 @@
+//===- FuseDepthwisePointwise.cpp - depthwise + pointwise in row bands ----===//
+//
+// Picks the depthwise convs whose output only a pointwise conv reads (after
+// an optional element-wise op: its activation) and whose output is too big
+// to stay in cache between the two, and prepares them for the band kernel
+// (Kernels/BandKernel.cpp): the conv, its bias and activation move to just
+// before the GEMM, so the arena planner sees the conv's input live where
+// the kernel reads it, and a keep-alive load after the GEMM's consumer
+// holds it there; the conv is tagged with its rows per band.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels/Kernels.h"
+#include "lwcc/Backend/CPU/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+namespace lwcc::cpu {
+#define GEN_PASS_DEF_FUSEDEPTHWISEPOINTWISEPASS
+#include "lwcc/Backend/CPU/Passes.h.inc"
+} // namespace lwcc::cpu
+
+using namespace mlir;
+using namespace lwcc::cpu;
+
+namespace {
+
+/// Rows per band: the most (at most 16, the window kernel's unrolling
+/// budget) that divide the output's height into at least two bands and
+/// keep a band's [C, rows, W] within `bandBytes`; 0 if a single row is
+/// already larger.
+int64_t bandRows(ArrayRef<int64_t> out, int64_t bandBytes) {
+  int64_t rowBytes = out[1] * out[3] * 4;
+  for (int64_t rows = std::min<int64_t>(16, out[2] / 2); rows >= 1; --rows)
+    if (out[2] % rows == 0 && rows * rowBytes <= bandBytes)
+      return rows;
+  return 0;
+}
+
+/// Whether the ops `moved` (in order, before `to`) can move to just before
+/// `to`: nothing they skip touches what they read or write.
+bool canSink(ArrayRef<Operation *> moved, Operation *to) {
+  SmallVector<Value> roots;
+  for (Operation *op : moved)
+    for (Value operand : op->getOperands())
+      if (llvm::isa<MemRefType>(operand.getType()))
+        roots.push_back(rootOf(operand));
+  for (Operation *op = moved.front(); op != to; op = op->getNextNode()) {
+    if (llvm::is_contained(moved, op))
+      continue;
+    if (op->getNumRegions() && !llvm::isa<linalg::LinalgOp>(op))
+      return false;
+    if (llvm::any_of(roots, [&](Value root) { return touches(op, root); }))
+      return false;
+  }
+  return true;
+}
+
+struct FuseDepthwisePointwisePass
+    : lwcc::cpu::impl::FuseDepthwisePointwisePassBase<
+          FuseDepthwisePointwisePass> {
+  using FuseDepthwisePointwisePassBase::FuseDepthwisePointwisePassBase;
+
+  void runOnOperation() override {
+    SmallVector<linalg::DepthwiseConv2DNchwChwOp> convs;
+    getOperation().walk(
+        [&](linalg::DepthwiseConv2DNchwChwOp dw) { convs.push_back(dw); });
+    for (auto dw : convs) {
+      std::optional<DepthwisePointwise> pair = matchDepthwisePointwise(dw);
+      if (!pair)
+        continue;
+      ArrayRef<int64_t> out =
+          llvm::cast<MemRefType>(dw.getDpsInits()[0].getType()).getShape();
+      if (out[1] * out[2] * out[3] * 4 < minBytes)
+        continue;
+      int64_t rows = bandRows(out, bandBytes);
+      if (!rows || !depthwiseBandFits(dw, rows))
+        continue;
+      SmallVector<Operation *> moved;
+      if (pair->dwFill)
+        moved.push_back(pair->dwFill);
+      moved.push_back(dw);
+      if (pair->dwConsumer)
+        moved.push_back(pair->dwConsumer);
+      if (!canSink(moved, pair->pw))
+        continue;
+      for (Operation *op : moved)
+        op->moveBefore(pair->pw);
+      dw->setAttr(kBandRowsAttr,
+                  IntegerAttr::get(IntegerType::get(&getContext(), 64), rows));
+      OpBuilder b(pair->end);
+      b.setInsertionPointAfter(pair->end);
+      Value input = dw.getDpsInputs()[0];
+      Value zero = arith::ConstantIndexOp::create(b, dw.getLoc(), 0);
+      auto load = memref::LoadOp::create(b, dw.getLoc(), input,
+                                         SmallVector<Value>(4, zero));
+      load->setAttr(kKeepAliveAttr, b.getUnitAttr());
+      ++numFused;
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,375 @@
+//===- BandKernel.cpp - a depthwise conv and its pointwise conv in bands --===//
+//
+// A depthwise conv D followed by a pointwise conv P (a GEMM reading D's
+// output as B [C, H*W]) runs as one loop over bands of output rows, split
+// across threads: per band, the window kernel writes D's rows into a
+// scratch buffer on the stack ([1, C, rows, W], the band's B), and the GEMM
+// kernel computes P's columns of those rows from it. D's output never goes
+// to memory; the scratch stays in L1/L2 between its write and its read.
+//
+// Bands are uniform (their rows divide H); a band whose input rows reach
+// past the image (the first and last, for a padded conv) is emitted with
+// its own static offsets, the others share a body with a dynamic offset.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+
+namespace lwcc::cpu {
+namespace {
+
+/// The only op other than `except` that uses `value`, if exactly one does.
+Operation *onlyOtherUser(Value value, ArrayRef<Operation *> except) {
+  Operation *found = nullptr;
+  for (Operation *user : value.getUsers()) {
+    if (llvm::is_contained(except, user))
+      continue;
+    if (found && found != user)
+      return nullptr;
+    found = user;
+  }
+  return found;
+}
+
+/// Whether `value` [1, M, H, W] has unit-stride rows one after another in
+/// each plane, so a band of its rows collapses to [M, rows * W].
+bool hasContiguousPlaneRows(Value value, ArrayRef<int64_t> shape) {
+  auto type = llvm::dyn_cast<MemRefType>(value.getType());
+  if (!type || type.getShape() != shape || !type.getElementType().isF32())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides[3] == 1 && strides[2] == shape[3];
+}
+
+/// Where a band's input rows start and which of them exist.
+struct BandRows {
+  /// First input row the band's windows read (may be negative).
+  int64_t start;
+  /// The rows [lo, hi) of the image it reads.
+  int64_t lo, hi;
+};
+
+class BandEmitter {
+public:
+  BandEmitter(DepthwisePointwise pair, int64_t rows, const VectorTarget &target)
+      : pair(pair), rows(rows), target(target) {}
+
+  /// Checks the pair's pieces; on success emit() will not fail.
+  LogicalResult plan() {
+    auto dw = pair.dw;
+    Value padded = dw.getDpsInputs()[0];
+    pad = matchImplicitPad(padded, dw, 0.0);
+    keepAlive = pad ? findKeepAlive(*pad, dw) : nullptr;
+    if (keepAlive && !isVectorAddressable(pad->source))
+      keepAlive = nullptr;
+    image = keepAlive ? pad->source : padded;
+    top = keepAlive ? pad->top : 0;
+    left = keepAlive ? pad->left : 0;
+    filter = dw.getDpsInputs()[1];
+    Value dwOut = dw.getDpsInits()[0];
+    if (!isVectorAddressable(image) || !isVectorAddressable(dwOut) ||
+        !isVectorAddressable(filter) || !depthwiseBandFits(dw, rows))
+      return failure();
+    auto strides = dw.getStrides().getValues<int64_t>();
+    auto dilations = dw.getDilations().getValues<int64_t>();
+    stride = strides[0];
+    dilation = dilations[0];
+    ArrayRef<int64_t> out = llvm::cast<MemRefType>(dwOut.getType()).getShape();
+    channels = out[1], height = out[2], width = out[3];
+    ArrayRef<int64_t> in = llvm::cast<MemRefType>(image.getType()).getShape();
+    imageHeight = in[2];
+    kh = llvm::cast<MemRefType>(filter.getType()).getDimSize(1);
+    if (rows <= 0 || height % rows != 0 || height / rows < 2)
+      return failure();
+
+    // D's bias (or fill) and activation become the window kernel's.
+    dwEpilogue = matchEpilogue(dw, dwOut, {image, filter});
+    if (pair.dwFill && !llvm::is_contained(dwEpilogue.absorbed, pair.dwFill))
+      return failure();
+    if (!pair.dwFill || (!dwEpilogue.bias && !dwEpilogue.initial))
+      return failure();
+    if (dwEpilogue.consumer != pair.dwConsumer ||
+        (pair.dwConsumer && pair.dwConsumer.getNumDpsInputs() != 1))
+      return failure();
+
+    // P's bias and element-wise consumer become the GEMM's, on views of
+    // the band's rows.
+    auto pw = pair.pw;
+    Value a = pw.getDpsInputs()[0];
+    if (!isVectorAddressable(a))
+      return failure();
+    pwShape = llvm::to_vector(
+        llvm::cast<MemRefType>(pair.pwOut.getType()).getShape());
+    // The image is still read while earlier bands' results are stored:
+    // the consumer's result must not share bytes with it either.
+    pwEpilogue =
+        matchEpilogue(pw, pair.pwOut, {a, pw.getDpsInputs()[1], image});
+    if (pwEpilogue.bias &&
+        llvm::cast<MemRefType>(pwEpilogue.bias.getType()).getRank() != 1)
+      return failure();
+    bandViews.push_back(pair.pwOut);
+    if (pwEpilogue.consumer) {
+      for (auto [i, input] :
+           llvm::enumerate(pwEpilogue.consumer.getDpsInputs()))
+        if (static_cast<int64_t>(i) != pwEpilogue.kernelInput)
+          bandViews.push_back(input);
+      bandViews.push_back(pwEpilogue.result);
+    }
+    if (!llvm::all_of(bandViews, [&](Value view) {
+          return hasContiguousPlaneRows(view, pwShape);
+        }))
+      return failure();
+
+    span = (rows - 1) * stride + (kh - 1) * dilation + 1;
+    for (int64_t band = 0; band < height / rows; ++band)
+      if (!inner(band))
+        edgeBands.push_back(band);
+    // Each edge band is emitted on its own: keep the code small.
+    if (edgeBands.size() > kMaxEdgeBands)
+      return failure();
+    return success();
+  }
+
+  void emit(RewriterBase &rewriter) {
+    Location loc = pair.pw.getLoc();
+    rewriter.setInsertionPoint(pair.pw);
+    OpBuilder &b = rewriter;
+    int64_t bands = height / rows;
+    scf::ForOp loop =
+        buildLoop(b, loc, 0, bands, 1, {}, [&](Value band, ValueRange) {
+          Value scratch = memref::AllocaOp::create(
+              b, loc,
+              MemRefType::get({1, channels, rows, width}, b.getF32Type()),
+              b.getI64IntegerAttr(64));
+          emitBands(b, loc, band, scratch, 0);
+          return SmallVector<Value>();
+        });
+    markParallel(loop);
+
+    for (Operation *op : dwEpilogue.absorbed)
+      rewriter.eraseOp(op);
+    rewriter.eraseOp(pair.dw);
+    for (Operation *op : pwEpilogue.absorbed)
+      rewriter.eraseOp(op);
+    Value bMatrix = pair.pw.getDpsInputs()[1];
+    rewriter.eraseOp(pair.pw);
+    if (Operation *collapse = bMatrix.getDefiningOp();
+        collapse && collapse->use_empty())
+      rewriter.eraseOp(collapse);
+    if (keepAlive) {
+      rewriter.eraseOp(keepAlive);
+      rewriter.eraseOp(pad->copy);
+      rewriter.eraseOp(pad->interior);
+      rewriter.eraseOp(pad->fill);
+    }
+  }
+
+private:
+  static constexpr size_t kMaxEdgeBands = 4;
+
+  /// Whether band `band`'s windows read only rows inside the image.
+  bool inner(int64_t band) const {
+    int64_t start = band * rows * stride - top;
+    return start >= 0 && start + span <= imageHeight;
+  }
+
+  /// From edge band `edge` on: `band` is edge band `edge` or a later one,
+  /// or an inner band.
+  void emitBands(OpBuilder &b, Location loc, Value band, Value scratch,
+                 size_t edge) {
+    if (edge == edgeBands.size())
+      return emitBand(b, loc, band, std::nullopt, scratch);
+    Value isEdge =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, band,
+                              indexConstant(b, loc, edgeBands[edge]));
+    auto branch = scf::IfOp::create(b, loc, isEdge, /*withElseRegion=*/true);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(branch.thenBlock()->getTerminator());
+    emitBand(b, loc, band, edgeBands[edge], scratch);
+    b.setInsertionPoint(branch.elseBlock()->getTerminator());
+    emitBands(b, loc, band, scratch, edge + 1);
+  }
+
+  /// One band: static where `known` gives its index.
+  void emitBand(OpBuilder &b, Location loc, Value band,
+                std::optional<int64_t> known, Value scratch) {
+    auto index = [&](int64_t scale, int64_t offset) -> OpFoldResult {
+      if (known)
+        return b.getIndexAttr(*known * scale + offset);
+      AffineExpr d = b.getAffineDimExpr(0);
+      return affine::AffineApplyOp::create(
+                 b, loc, AffineMap::get(1, 0, d * scale + offset), band)
+          .getResult();
+    };
+    // The window kernel supplies the rows above and below the image.
+    int64_t bandTop = 0, inputRows = span;
+    OpFoldResult firstRow = index(rows * stride, -top);
+    if (known) {
+      int64_t start = *known * rows * stride - top;
+      int64_t lo = std::max<int64_t>(0, start);
+      int64_t hi = std::min(imageHeight, start + span);
+      bandTop = lo - start;
+      inputRows = hi - lo;
+      firstRow = b.getIndexAttr(lo);
+    }
+    auto imageType = llvm::cast<MemRefType>(image.getType());
+    Value input =
+        rowsOf(b, loc, image, firstRow, inputRows, imageType.getShape());
+
+    Epilogue epilogue = dwEpilogue;
+    epilogue.out = scratch;
+    epilogue.result = scratch;
+    emitDepthwiseBand(b, pair.dw, input, bandTop, left, scratch, epilogue,
+                      target);
+
+    SmallVector<ReassociationIndices> matrix = {{0, 1}, {2, 3}};
+    Value bBand = memref::CollapseShapeOp::create(b, loc, scratch, matrix);
+    OpFoldResult outRow = index(rows, 0);
+    SmallVector<Value> views;
+    for (Value view : bandViews)
+      views.push_back(memref::CollapseShapeOp::create(
+          b, loc, rowsOf(b, loc, view, outRow, rows, pwShape), matrix));
+    Value result = pwEpilogue.consumer ? views.back() : Value();
+    ArrayRef<Value> inputs = ArrayRef<Value>(views).drop_front();
+    if (pwEpilogue.consumer)
+      inputs = inputs.drop_back();
+    emitGemmBand(b, pair.pw, pwShape[2] * pwShape[3], bBand, views.front(),
+                 pwEpilogue, inputs, result, target);
+  }
+
+  /// Rows [first, first + count) of `value` [1, C, H, W].
+  Value rowsOf(OpBuilder &b, Location loc, Value value, OpFoldResult first,
+               int64_t count, ArrayRef<int64_t> shape) {
+    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                         first, b.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {
+        b.getIndexAttr(shape[0]), b.getIndexAttr(shape[1]),
+        b.getIndexAttr(count), b.getIndexAttr(shape[3])};
+    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
+    return memref::SubViewOp::create(b, loc, value, offsets, sizes, strides);
+  }
+
+  DepthwisePointwise pair;
+  int64_t rows;
+  const VectorTarget &target;
+
+  std::optional<ImplicitPad> pad;
+  Operation *keepAlive = nullptr;
+  Value image, filter;
+  int64_t top = 0, left = 0;
+  int64_t stride = 1, dilation = 1, kh = 1, span = 1;
+  int64_t channels = 0, height = 0, width = 0, imageHeight = 0;
+  Epilogue dwEpilogue, pwEpilogue;
+  SmallVector<int64_t, 4> pwShape;
+  /// The pointwise conv's output, its consumer's other inputs and its
+  /// result, each cut into the band's rows.
+  SmallVector<Value> bandViews;
+  SmallVector<int64_t> edgeBands;
+};
+
+} // namespace
+
+std::optional<DepthwisePointwise>
+matchDepthwisePointwise(linalg::DepthwiseConv2DNchwChwOp dw) {
+  if (!dw.hasPureBufferSemantics())
+    return std::nullopt;
+  DepthwisePointwise pair;
+  pair.dw = dw;
+  Value out = dw.getDpsInits()[0];
+  auto outType = llvm::dyn_cast<MemRefType>(out.getType());
+  if (!outType || !outType.hasStaticShape() || outType.getDimSize(0) != 1 ||
+      !outType.getElementType().isF32())
+    return std::nullopt;
+  Block *block = dw->getBlock();
+  // The output: written before the conv (its bias), read after it by an
+  // element-wise op or through the GEMM's view (which may be taken before).
+  Operation *reader = nullptr;
+  for (Operation *user : out.getUsers()) {
+    if (user == dw)
+      continue;
+    if (user->getBlock() != block)
+      return std::nullopt;
+    auto fill = llvm::dyn_cast<linalg::LinalgOp>(user);
+    if (fill && user->isBeforeInBlock(dw)) {
+      if (pair.dwFill || fill.getNumDpsInits() != 1 ||
+          fill.getDpsInits()[0] != out)
+        return std::nullopt;
+      pair.dwFill = user;
+    } else if (!reader) {
+      reader = user;
+    } else {
+      return std::nullopt;
+    }
+  }
+  Value matrixOf = out;
+  if (auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(reader)) {
+    if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+        generic.getDpsInputs()[0] != out ||
+        generic.getNumLoops() != generic.getNumParallelLoops() ||
+        !llvm::all_of(generic.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); }))
+      return std::nullopt;
+    pair.dwConsumer = generic;
+    matrixOf = generic.getDpsInits()[0];
+    reader = onlyOtherUser(matrixOf, {generic});
+  }
+  auto collapse = llvm::dyn_cast_if_present<memref::CollapseShapeOp>(reader);
+  if (!collapse || collapse->getBlock() != block || !collapse->hasOneUse() ||
+      collapse.getReassociationIndices() !=
+          SmallVector<ReassociationIndices>{{0, 1}, {2, 3}})
+    return std::nullopt;
+  auto pw = llvm::dyn_cast<linalg::MatmulOp>(*collapse->user_begin());
+  if (!pw || pw->getBlock() != block || !pw.hasPureBufferSemantics() ||
+      pw.getDpsInputs()[1] != collapse.getResult() || !isPackableGemm(pw) ||
+      pw->isBeforeInBlock(dw))
+    return std::nullopt;
+  auto pwCollapse =
+      pw.getDpsInits()[0].getDefiningOp<memref::CollapseShapeOp>();
+  if (!pwCollapse || pwCollapse.getReassociationIndices() !=
+                         SmallVector<ReassociationIndices>{{0, 1}, {2, 3}})
+    return std::nullopt;
+  auto pwType = llvm::cast<MemRefType>(pwCollapse.getSrc().getType());
+  if (pwType.getRank() != 4 || pwType.getDimSize(0) != 1 ||
+      pwType.getDimSize(2) != outType.getDimSize(2) ||
+      pwType.getDimSize(3) != outType.getDimSize(3))
+    return std::nullopt;
+  pair.pw = pw;
+  pair.pwOut = pwCollapse.getSrc();
+  pair.end = pw;
+  Value root = rootOf(pair.pwOut);
+  for (Operation *op = pw->getNextNode(); op; op = op->getNextNode())
+    if (touches(op, root)) {
+      if (!op->hasTrait<OpTrait::IsTerminator>())
+        pair.end = op;
+      break;
+    }
+  return pair;
+}
+
+LogicalResult emitDepthwisePointwise(RewriterBase &rewriter,
+                                     linalg::DepthwiseConv2DNchwChwOp dw,
+                                     const VectorTarget &target) {
+  auto rows = dw->getAttrOfType<IntegerAttr>(kBandRowsAttr);
+  if (!rows)
+    return failure();
+  std::optional<DepthwisePointwise> pair = matchDepthwisePointwise(dw);
+  if (!pair)
+    return failure();
+  BandEmitter emitter(*pair, rows.getInt(), target);
+  if (failed(emitter.plan()))
+    return failure();
+  emitter.emit(rewriter);
+  return success();
+}
+
+} // namespace lwcc::cpu
