@@ -166,12 +166,8 @@ public:
     if (Operation *collapse = bMatrix.getDefiningOp();
         collapse && collapse->use_empty())
       rewriter.eraseOp(collapse);
-    if (keepAlive) {
-      rewriter.eraseOp(keepAlive);
-      rewriter.eraseOp(pad->copy);
-      rewriter.eraseOp(pad->interior);
-      rewriter.eraseOp(pad->fill);
-    }
+    if (keepAlive)
+      eraseFoldedPad(rewriter, *pad, keepAlive);
   }
 
 private:

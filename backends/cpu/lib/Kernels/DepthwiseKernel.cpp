@@ -572,10 +572,7 @@ LogicalResult emitWindowKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     rewriter.eraseOp(absorbed);
   rewriter.eraseOp(op);
   if (keepAlive) {
-    rewriter.eraseOp(keepAlive);
-    rewriter.eraseOp(pad->copy);
-    rewriter.eraseOp(pad->interior);
-    rewriter.eraseOp(pad->fill);
+    eraseFoldedPad(rewriter, *pad, keepAlive);
     foldedPad = true;
   }
   return success();

@@ -47,8 +47,8 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
     // both ops, or neither, which then get kernels of their own below.
     llvm::DenseSet<Operation *> fused;
     for (linalg::LinalgOp op : ops) {
-      auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(
-          op.getOperation());
+      auto dw =
+          llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation());
       if (!dw || !dw->hasAttr(kBandRowsAttr))
         continue;
       std::optional<DepthwisePointwise> pair = matchDepthwisePointwise(dw);

@@ -15,6 +15,7 @@
 #include "Kernels.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <cmath>
 
@@ -104,6 +105,14 @@ Operation *findKeepAlive(const ImplicitPad &pad, Operation *reader) {
       if (load->hasAttr(kKeepAliveAttr) && load.getMemRef() == pad.source)
         return op;
   return nullptr;
+}
+
+void eraseFoldedPad(RewriterBase &rewriter, const ImplicitPad &pad,
+                    Operation *keepAlive) {
+  rewriter.eraseOp(keepAlive);
+  rewriter.eraseOp(pad.copy);
+  rewriter.eraseOp(pad.interior);
+  rewriter.eraseOp(pad.fill);
 }
 
 } // namespace lwcc::cpu

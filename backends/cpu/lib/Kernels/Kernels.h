@@ -115,6 +115,11 @@ std::optional<ImplicitPad> matchImplicitPad(mlir::Value padded,
 /// lwcc-cpu-mark-implicit-pads placed one.
 mlir::Operation *findKeepAlive(const ImplicitPad &pad, mlir::Operation *reader);
 
+/// Erases a pad its reader's kernel folded: `keepAlive` and the padded
+/// copy's fill, interior view and copy.
+void eraseFoldedPad(mlir::RewriterBase &rewriter, const ImplicitPad &pad,
+                    mlir::Operation *keepAlive);
+
 /// Element-wise work around a kernel's output `out` that the kernel does in
 /// registers instead (see Epilogue.cpp).
 struct Epilogue {
