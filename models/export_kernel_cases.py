@@ -236,20 +236,25 @@ CHAINS = {
     # stride 2) run flattened for their cost, not for their rows.
     "k_chain_silu": ([1, 8, 28, 28], [(16, 1, 1, 1, "silu"), (16, 3, 1, 16, "silu"),
                                       (16, 3, 2, 16, "silu"), (8, 1, 1, 1, "none")], False),
-    # depthwise + pointwise in bands of rows (lwcc-cpu-fuse-depthwise-
-    # pointwise: depthwise outputs of 512 KiB and more): 32x112x112 in 14
-    # bands of 8 rows, the first and last reading rows of padding; the
-    # projection's bias, residual add and relu6 on each band's columns.
+    # inverted residuals in bands of rows (lwcc-cpu-fuse-depthwise-
+    # pointwise, depthwise outputs of 512 KiB and more, with the expansion):
+    # 32x112x112 in bands of 16 rows, each computing its 18 expanded rows
+    # (16 at the edges); the projection's bias, residual add and relu6 on
+    # each band's columns.
     "k_band_residual": ([1, 16, 112, 112], [(32, 1, 1, 1, "relu6"), (32, 3, 1, 32, "relu6"),
                                              (16, 1, 1, 1, "relu6")], True),
-    # 5x5 stride 2 with SiLU epilogues: 48x56x56 in bands of 2 rows (the
-    # row kernel, not the phases), their inputs 7 rows.
+    # 5x5 stride 2 with SiLU epilogues: 48x56x56 in bands of 8 rows (the
+    # row kernel, not the phases), their expanded inputs 19 rows.
     "k_band_s2_silu": ([1, 16, 112, 112], [(48, 1, 1, 1, "silu"), (48, 5, 2, 48, "silu"),
                                             (24, 1, 1, 1, "none")], False),
     # a depthwise conv without an activation (its output read by the GEMM
-    # directly), rows of 90 (ragged vectors), 15 bands of 6.
+    # directly), rows of 90 (ragged vectors), bands of 10 rows.
     "k_band_ragged": ([1, 24, 90, 90], [(48, 1, 1, 1, "relu"), (48, 3, 1, 48, "none"),
                                          (24, 1, 1, 1, "relu")], False),
+    # a depthwise conv on the model's input: no expansion to fuse, the pair
+    # alone in bands (its input read in place, padding supplied).
+    "k_band_input": ([1, 32, 112, 112], [(32, 3, 1, 32, "relu6"), (64, 1, 1, 1, "relu")],
+                     False),
     # stem, then depthwise stride 2 with a ragged width.
     "k_chain_strided": ([1, 3, 27, 27], [(12, 3, 2, 1, "relu"), (12, 3, 2, 12, "relu6")],
                         False),

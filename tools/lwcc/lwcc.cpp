@@ -104,7 +104,7 @@ static cl::opt<bool> noElideConcat("no-elide-concat",
                                    cl::cat(lwccCategory));
 static cl::opt<bool> fuseDepthwisePointwise(
     "fuse-depthwise-pointwise",
-    cl::desc("Run each large depthwise conv and the pointwise conv reading it together in bands of rows (off: on the machines measured it did not pay)"),
+    cl::desc("Run each large depthwise conv, the pointwise conv reading it and the expansion computing its input together in bands of rows (off: on the machines measured it did not pay)"),
     cl::cat(lwccCategory));
 static cl::opt<bool> noVectorKernels(
     "no-vector-kernels",

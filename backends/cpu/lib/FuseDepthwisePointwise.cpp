@@ -6,7 +6,8 @@
 // (Kernels/BandKernel.cpp): the conv, its bias and activation move to just
 // before the GEMM, so the arena planner sees the conv's input live where
 // the kernel reads it, and a keep-alive load after the GEMM's consumer
-// holds it there; the conv is tagged with its rows per band.
+// holds it there; the conv is tagged with its rows per band. An expansion
+// computing the conv's padded input moves along and is tagged too.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +36,22 @@ int64_t bandRows(ArrayRef<int64_t> out, int64_t bandBytes) {
   for (int64_t rows = std::min<int64_t>(16, out[2] / 2); rows >= 1; --rows)
     if (out[2] % rows == 0 && rows * rowBytes <= bandBytes)
       return rows;
+  return 0;
+}
+
+/// Rows per band with the expansion fused too: as bandRows, but the band's
+/// expanded input rows [Cexp, span, W] and its depthwise rows together
+/// within `bandBytes`.
+int64_t expandBandRows(ArrayRef<int64_t> out, ArrayRef<int64_t> expanded,
+                       int64_t kh, int64_t stride, int64_t dilation,
+                       int64_t bandBytes) {
+  for (int64_t rows = std::min<int64_t>(16, out[2] / 2); rows >= 1; --rows) {
+    int64_t span = (rows - 1) * stride + (kh - 1) * dilation + 1;
+    int64_t bytes =
+        4 * (expanded[1] * span * expanded[3] + out[1] * rows * out[3]);
+    if (out[2] % rows == 0 && bytes <= bandBytes)
+      return rows;
+  }
   return 0;
 }
 
@@ -74,16 +91,43 @@ struct FuseDepthwisePointwisePass
           llvm::cast<MemRefType>(dw.getDpsInits()[0].getType()).getShape();
       if (out[1] * out[2] * out[3] * 4 < minBytes)
         continue;
-      int64_t rows = bandRows(out, bandBytes);
-      if (!rows || !depthwiseBandFits(dw, rows))
-        continue;
       SmallVector<Operation *> moved;
       if (pair->dwFill)
         moved.push_back(pair->dwFill);
       moved.push_back(dw);
       if (pair->dwConsumer)
         moved.push_back(pair->dwConsumer);
-      if (!canSink(moved, pair->pw))
+      // With the expansion: its bias, GEMM and activation and the padded
+      // copy move too (in program order).
+      std::optional<ExpandConv> expansion =
+          expand ? matchExpand(dw) : std::nullopt;
+      int64_t rows = 0;
+      if (expansion) {
+        SmallVector<Operation *> all = {expansion->fill, expansion->gemm};
+        if (expansion->consumer)
+          all.push_back(expansion->consumer);
+        all.append({expansion->padFill, expansion->copy});
+        llvm::sort(all, [](Operation *x, Operation *y) {
+          return x->isBeforeInBlock(y);
+        });
+        all.append(moved);
+        auto strides = dw.getStrides().getValues<int64_t>();
+        auto dilations = dw.getDilations().getValues<int64_t>();
+        int64_t kh = llvm::cast<MemRefType>(dw.getDpsInputs()[1].getType())
+                         .getDimSize(1);
+        rows = expandBandRows(
+            out, llvm::cast<MemRefType>(expansion->result.getType()).getShape(),
+            kh, strides[0], dilations[0], expandBandBytes);
+        if (rows && depthwiseBandFits(dw, rows) && canSink(all, pair->pw)) {
+          moved = all;
+        } else {
+          expansion.reset();
+          rows = 0;
+        }
+      }
+      if (!expansion)
+        rows = bandRows(out, bandBytes);
+      if (!rows || !depthwiseBandFits(dw, rows) || !canSink(moved, pair->pw))
         continue;
       for (Operation *op : moved)
         op->moveBefore(pair->pw);
@@ -91,11 +135,19 @@ struct FuseDepthwisePointwisePass
                   IntegerAttr::get(IntegerType::get(&getContext(), 64), rows));
       OpBuilder b(pair->end);
       b.setInsertionPointAfter(pair->end);
-      Value input = dw.getDpsInputs()[0];
+      SmallVector<Value, 2> read = {dw.getDpsInputs()[0]};
+      if (expansion) {
+        dw->setAttr(kBandExpandAttr, b.getUnitAttr());
+        read.push_back(expansion->input);
+        ++numExpanded;
+      }
       Value zero = arith::ConstantIndexOp::create(b, dw.getLoc(), 0);
-      auto load = memref::LoadOp::create(b, dw.getLoc(), input,
-                                         SmallVector<Value>(4, zero));
-      load->setAttr(kKeepAliveAttr, b.getUnitAttr());
+      for (Value input : read) {
+        auto type = llvm::cast<MemRefType>(input.getType());
+        auto load = memref::LoadOp::create(
+            b, dw.getLoc(), input, SmallVector<Value>(type.getRank(), zero));
+        load->setAttr(kKeepAliveAttr, b.getUnitAttr());
+      }
       ++numFused;
     }
   }

@@ -900,3 +900,90 @@ func.func @band(%x: memref<1x8x16x16xf32>, %w: memref<8x3x3xf32>, %b: memref<8xf
   %k1 = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x8x16x16xf32>
   return
 }
+
+// -----
+
+#map = affine_map<(d0, d1, d2, d3) -> (d1)>
+#map1 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// A pair tagged with its expansion (lwcc-cpu-fuse-depthwise-pointwise's
+// inverted residual): per band the expansion's GEMM computes the band's
+// input rows (6, or 5 at the image's top and bottom edges) into a second
+// stack buffer [1, 8, 6, 16] that the window kernel reads; no expanded
+// tensor, padded copy or linalg op is left.
+// AVX2-LABEL: func @band_expand
+// AVX2: scf.for %[[BAND:.+]] = %c0 to %c4 step %c1 {
+// AVX2-NEXT: %[[DW:.+]] = memref.alloca() {alignment = 64 : i64} : memref<1x8x4x16xf32>
+// AVX2-NEXT: %[[EXP:.+]] = memref.alloca() {alignment = 64 : i64} : memref<1x8x6x16xf32>
+// AVX2: scf.if
+// AVX2-NEXT: %[[ROWS:.+]] = memref.subview %[[EXP]][0, 0, 0, 0] [1, 8, 5, 16]
+// AVX2-NEXT: %[[X:.+]] = memref.subview %arg0[0, 0, 0, 0] [1, 4, 5, 16]
+// AVX2-NEXT: memref.collapse_shape %[[X]] {{\[\[}}0, 1], [2, 3]] {{.*}} into memref<4x80xf32, strided<[256, 1]>>
+// AVX2-NEXT: %[[OUT:.+]] = memref.collapse_shape %[[ROWS]] {{\[\[}}0, 1], [2, 3]] {{.*}} into memref<8x80xf32, strided<[96, 1]>>
+// AVX2: vector.fma
+// AVX2: vector.store %{{.+}}, %[[OUT]]
+// AVX2: vector.load %[[ROWS]]
+// AVX2: vector.store %{{.+}}, %[[DW]]
+// AVX2: } else {
+// AVX2: memref.subview %arg0[0, 0, 11, 0] [1, 4, 5, 16]
+// AVX2: } else {
+// AVX2: memref.subview %arg0[0, 0, %{{.+}}, 0] [1, 4, 6, 16]
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: linalg.
+// AVX2-NOT: keep_alive
+// AVX2: return
+module {
+  func.func @band_expand(%arg0: memref<1x4x16x16xf32>, %arg1: memref<8x4xf32>, %arg2: memref<8xf32>, %arg3: memref<8x3x3xf32>, %arg4: memref<8xf32>, %arg5: memref<2x8xf32>, %arg6: memref<2xf32>, %arg7: memref<16xf32>, %arg8: memref<16xf32>, %arg9: memref<1x2x16x16xf32>) {
+    %cst = arith.constant 0.000000e+00 : f32
+    %alloc = memref.alloc() : memref<1x8x16x16xf32>
+    %collapse_shape = memref.collapse_shape %arg0 [[0, 1], [2, 3]] : memref<1x4x16x16xf32> into memref<4x256xf32>
+    %collapse_shape_0 = memref.collapse_shape %alloc [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+    %alloc_1 = memref.alloc() : memref<1x8x16x16xf32>
+    memref.copy %arg7, %arg8 : memref<16xf32> to memref<16xf32>
+    %alloc_2 = memref.alloc() : memref<1x8x18x18xf32>
+    %subview = memref.subview %alloc_2[0, 0, 1, 1] [1, 8, 16, 16] [1, 1, 1, 1] : memref<1x8x18x18xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+    %alloc_3 = memref.alloc() : memref<1x8x16x16xf32>
+    %alloc_4 = memref.alloc() : memref<1x8x16x16xf32>
+    %alloc_5 = memref.alloc() : memref<1x2x16x16xf32>
+    linalg.generic {indexing_maps = [#map, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg6 : memref<2xf32>) outs(%alloc_5 : memref<1x2x16x16xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    }
+    %collapse_shape_6 = memref.collapse_shape %alloc_4 [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+    %collapse_shape_7 = memref.collapse_shape %alloc_5 [[0, 1], [2, 3]] : memref<1x2x16x16xf32> into memref<2x256xf32>
+    linalg.generic {indexing_maps = [#map, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg2 : memref<8xf32>) outs(%alloc : memref<1x8x16x16xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    }
+    linalg.matmul ins(%arg1, %collapse_shape : memref<8x4xf32>, memref<4x256xf32>) outs(%collapse_shape_0 : memref<8x256xf32>)
+    linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%alloc : memref<1x8x16x16xf32>) outs(%alloc_1 : memref<1x8x16x16xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %3 = arith.maximumf %in, %cst : f32
+      linalg.yield %3 : f32
+    }
+    linalg.fill ins(%cst : f32) outs(%alloc_2 : memref<1x8x18x18xf32>)
+    memref.copy %alloc_1, %subview : memref<1x8x16x16xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+    linalg.generic {indexing_maps = [#map, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%arg4 : memref<8xf32>) outs(%alloc_3 : memref<1x8x16x16xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      linalg.yield %in : f32
+    }
+    linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, lwcc.band_expand, lwcc.band_rows = 4 : i64, strides = dense<1> : tensor<2xi64>} ins(%alloc_2, %arg3 : memref<1x8x18x18xf32>, memref<8x3x3xf32>) outs(%alloc_3 : memref<1x8x16x16xf32>)
+    linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%alloc_3 : memref<1x8x16x16xf32>) outs(%alloc_4 : memref<1x8x16x16xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %3 = arith.maximumf %in, %cst : f32
+      linalg.yield %3 : f32
+    }
+    linalg.matmul ins(%arg5, %collapse_shape_6 : memref<2x8xf32>, memref<8x256xf32>) outs(%collapse_shape_7 : memref<2x256xf32>)
+    linalg.generic {indexing_maps = [#map1, #map1], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%alloc_5 : memref<1x2x16x16xf32>) outs(%arg9 : memref<1x2x16x16xf32>) {
+    ^bb0(%in: f32, %out: f32):
+      %3 = arith.maximumf %in, %cst : f32
+      linalg.yield %3 : f32
+    }
+    %c0 = arith.constant 0 : index
+    %0 = memref.load %alloc_1[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x8x16x16xf32>
+    %c0_8 = arith.constant 0 : index
+    %1 = memref.load %alloc_2[%c0_8, %c0_8, %c0_8, %c0_8] {lwcc.keep_alive} : memref<1x8x18x18xf32>
+    %2 = memref.load %arg0[%c0_8, %c0_8, %c0_8, %c0_8] {lwcc.keep_alive} : memref<1x4x16x16xf32>
+    return
+  }
+}

@@ -1,5 +1,7 @@
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-fuse-depthwise-pointwise{min-bytes=0 band-bytes=1024}))' -split-input-file | FileCheck %s
 // RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-fuse-depthwise-pointwise))' -split-input-file | FileCheck %s --check-prefix=SMALL
+// RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-fuse-depthwise-pointwise{min-bytes=0 expand-band-bytes=5120}))' -split-input-file | FileCheck %s --check-prefix=EXPAND
+// RUN: lwcc-opt %s --pass-pipeline='builtin.module(func.func(lwcc-cpu-fuse-depthwise-pointwise{min-bytes=0 expand=false}))' -split-input-file | FileCheck %s --check-prefix=NOEXPAND
 
 #bias = affine_map<(a, b, c, d) -> (b)>
 #id = affine_map<(a, b, c, d) -> (a, b, c, d)>
@@ -96,5 +98,88 @@ func.func @two_readers(%x: memref<1x8x18x18xf32>, %w: memref<8x3x3xf32>, %b: mem
   %cm = memref.collapse_shape %r [[0, 1], [2, 3]] : memref<1x4x16x16xf32> into memref<4x256xf32>
   linalg.matmul ins(%pw, %bm : memref<4x8xf32>, memref<8x256xf32>) outs(%cm : memref<4x256xf32>)
   memref.copy %d, %o : memref<1x8x16x16xf32> to memref<1x8x16x16xf32>
+  return
+}
+
+// -----
+
+#bias = affine_map<(a, b, c, d) -> (b)>
+#id = affine_map<(a, b, c, d) -> (a, b, c, d)>
+
+// An inverted residual: the conv's padded input is the expansion's (a GEMM
+// with bias and relu) zero-padded copy. The expansion and the pad move
+// along, in order, past the unrelated copy; the conv is tagged to compute
+// them per band too, with 4 rows per band: 6 expanded rows and 4
+// depthwise rows, (8 x 6 + 8 x 4) x 16 floats = 5 KiB. The expansion's
+// input is kept live past the end as well.
+// CHECK-LABEL: func @inverted_residual
+// EXPAND-LABEL: func @inverted_residual
+// EXPAND: memref.copy %{{.*}}, %{{.*}} : memref<16xf32> to memref<16xf32>
+// EXPAND: linalg.generic {{.*}} ins(%{{.*}} : memref<2xf32>)
+// EXPAND: linalg.generic {{.*}} ins(%{{.*}} : memref<8xf32>) outs(%[[C1:.+]] : memref<1x8x16x16xf32>)
+// EXPAND: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<8x4xf32>, memref<4x256xf32>)
+// EXPAND: linalg.generic {{.*}} ins(%[[C1]] : memref<1x8x16x16xf32>)
+// EXPAND: linalg.fill
+// EXPAND: memref.copy
+// EXPAND: linalg.generic {{.*}} ins(%{{.*}} : memref<8xf32>) outs(%[[D:.+]] : memref<1x8x16x16xf32>)
+// EXPAND: linalg.depthwise_conv_2d_nchw_chw {{{.*}}lwcc.band_expand, lwcc.band_rows = 4 : i64{{.*}}} ins(%[[P:[^,]+]],
+// EXPAND: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<2x8xf32>, memref<8x256xf32>)
+// EXPAND: linalg.generic {{.*}} outs(%{{.*}} : memref<1x2x16x16xf32>)
+// EXPAND: memref.load %[[P]][%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {lwcc.keep_alive}
+// EXPAND-NEXT: memref.load %arg0[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {lwcc.keep_alive}
+// EXPAND-NEXT: return
+// Without the expansion (expand=false) only the depthwise conv moves.
+// NOEXPAND-LABEL: func @inverted_residual
+// NOEXPAND: linalg.generic {{.*}} ins(%{{.*}} : memref<8xf32>) outs(%{{.*}} : memref<1x8x16x16xf32>)
+// NOEXPAND: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<8x4xf32>, memref<4x256xf32>)
+// NOEXPAND: memref.copy %{{.*}}, %{{.*}} : memref<16xf32> to memref<16xf32>
+// NOEXPAND: linalg.depthwise_conv_2d_nchw_chw {{{.*}}lwcc.band_rows
+// NOEXPAND-NOT: lwcc.band_expand
+func.func @inverted_residual(%x: memref<1x4x16x16xf32>, %ew: memref<8x4xf32>, %eb: memref<8xf32>, %w: memref<8x3x3xf32>, %b: memref<8xf32>, %pw: memref<2x8xf32>, %pb: memref<2xf32>, %s: memref<16xf32>, %t: memref<16xf32>, %r: memref<1x2x16x16xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %c1 = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%eb : memref<8xf32>) outs(%c1 : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %xm = memref.collapse_shape %x [[0, 1], [2, 3]] : memref<1x4x16x16xf32> into memref<4x256xf32>
+  %c1m = memref.collapse_shape %c1 [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  linalg.matmul ins(%ew, %xm : memref<8x4xf32>, memref<4x256xf32>) outs(%c1m : memref<8x256xf32>)
+  %e1 = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c1 : memref<1x8x16x16xf32>) outs(%e1 : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  }
+  memref.copy %s, %t : memref<16xf32> to memref<16xf32>
+  %p = memref.alloc() : memref<1x8x18x18xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x8x18x18xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 8, 16, 16] [1, 1, 1, 1] : memref<1x8x18x18xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  memref.copy %e1, %interior : memref<1x8x16x16xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  %d = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<8xf32>) outs(%d : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x8x18x18xf32>, memref<8x3x3xf32>) outs(%d : memref<1x8x16x16xf32>)
+  %e = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%d : memref<1x8x16x16xf32>) outs(%e : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  }
+  %c = memref.alloc() : memref<1x2x16x16xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%pb : memref<2xf32>) outs(%c : memref<1x2x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %bm = memref.collapse_shape %e [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  %cm = memref.collapse_shape %c [[0, 1], [2, 3]] : memref<1x2x16x16xf32> into memref<2x256xf32>
+  linalg.matmul ins(%pw, %bm : memref<2x8xf32>, memref<8x256xf32>) outs(%cm : memref<2x256xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : memref<1x2x16x16xf32>) outs(%r : memref<1x2x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  }
   return
 }

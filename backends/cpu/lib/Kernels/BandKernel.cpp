@@ -67,14 +67,23 @@ public:
   /// Checks the pair's pieces; on success emit() will not fail.
   LogicalResult plan() {
     auto dw = pair.dw;
-    Value padded = dw.getDpsInputs()[0];
-    pad = matchImplicitPad(padded, dw, 0.0);
-    keepAlive = pad ? findKeepAlive(*pad, dw) : nullptr;
-    if (keepAlive && !isVectorAddressable(pad->source))
-      keepAlive = nullptr;
-    image = keepAlive ? pad->source : padded;
-    top = keepAlive ? pad->top : 0;
-    left = keepAlive ? pad->left : 0;
+    if (dw->hasAttr(kBandExpandAttr))
+      expand = matchExpand(dw);
+    if (expand) {
+      // The depthwise input's rows come from the expansion, per band.
+      image = expand->result;
+      top = expand->top;
+      left = expand->left;
+    } else {
+      Value padded = dw.getDpsInputs()[0];
+      pad = matchImplicitPad(padded, dw, 0.0);
+      keepAlive = pad ? findKeepAlive(*pad, dw) : nullptr;
+      if (keepAlive && !isVectorAddressable(pad->source))
+        keepAlive = nullptr;
+      image = keepAlive ? pad->source : padded;
+      top = keepAlive ? pad->top : 0;
+      left = keepAlive ? pad->left : 0;
+    }
     filter = dw.getDpsInputs()[1];
     Value dwOut = dw.getDpsInits()[0];
     if (!isVectorAddressable(image) || !isVectorAddressable(dwOut) ||
@@ -110,10 +119,13 @@ public:
       return failure();
     pwShape = llvm::to_vector(
         llvm::cast<MemRefType>(pair.pwOut.getType()).getShape());
-    // The image is still read while earlier bands' results are stored:
-    // the consumer's result must not share bytes with it either.
-    pwEpilogue =
-        matchEpilogue(pw, pair.pwOut, {a, pw.getDpsInputs()[1], image});
+    // The image (or the expansion's input) is still read while earlier
+    // bands' results are stored: the consumer's result must not share
+    // bytes with it either.
+    SmallVector<Value, 4> reads = {a, pw.getDpsInputs()[1], image};
+    if (expand)
+      reads.push_back(expand->input);
+    pwEpilogue = matchEpilogue(pw, pair.pwOut, reads);
     if (pwEpilogue.bias &&
         llvm::cast<MemRefType>(pwEpilogue.bias.getType()).getRank() != 1)
       return failure();
@@ -137,10 +149,38 @@ public:
     // Each edge band is emitted on its own: keep the code small.
     if (edgeBands.size() > kMaxEdgeBands)
       return failure();
+    return expand ? planExpand() : success();
+  }
+
+  /// The expansion's pieces: its bias and activation become the GEMM's,
+  /// its input is read a band of rows at a time.
+  LogicalResult planExpand() {
+    linalg::MatmulOp gemm = expand->gemm;
+    Value a = gemm.getDpsInputs()[0];
+    expandInputShape = llvm::to_vector(
+        llvm::cast<MemRefType>(expand->input.getType()).getShape());
+    if (!isVectorAddressable(a) ||
+        !hasContiguousPlaneRows(expand->input, expandInputShape))
+      return failure();
+    expandEpilogue =
+        matchEpilogue(gemm, expand->out, {a, gemm.getDpsInputs()[1]});
+    if (!llvm::is_contained(expandEpilogue.absorbed, expand->fill) ||
+        (!expandEpilogue.bias && !expandEpilogue.initial) ||
+        expandEpilogue.consumer != expand->consumer ||
+        (expand->consumer && expand->consumer.getNumDpsInputs() != 1) ||
+        (expandEpilogue.bias &&
+         llvm::cast<MemRefType>(expandEpilogue.bias.getType()).getRank() != 1))
+      return failure();
+    ArrayRef<int64_t> shape =
+        llvm::cast<MemRefType>(image.getType()).getShape();
+    expandShape = {1, shape[1], span, shape[3]};
     return success();
   }
 
-  void emit(RewriterBase &rewriter) {
+  void emit(RewriterBase &rewriter, SmallVectorImpl<Operation *> &taken) {
+    taken.append({pair.dw, pair.pw});
+    if (expand)
+      taken.push_back(expand->gemm);
     Location loc = pair.pw.getLoc();
     rewriter.setInsertionPoint(pair.pw);
     OpBuilder &b = rewriter;
@@ -151,6 +191,10 @@ public:
               b, loc,
               MemRefType::get({1, channels, rows, width}, b.getF32Type()),
               b.getI64IntegerAttr(64));
+          if (expand)
+            expandScratch = memref::AllocaOp::create(
+                b, loc, MemRefType::get(expandShape, b.getF32Type()),
+                b.getI64IntegerAttr(64));
           emitBands(b, loc, band, scratch, 0);
           return SmallVector<Value>();
         });
@@ -168,10 +212,33 @@ public:
       rewriter.eraseOp(collapse);
     if (keepAlive)
       eraseFoldedPad(rewriter, *pad, keepAlive);
+    if (expand)
+      eraseExpand(rewriter);
   }
 
 private:
   static constexpr size_t kMaxEdgeBands = 4;
+
+  /// The expansion's ops, its padded copy and the keep-alive loads of its
+  /// result: the bands compute all of it.
+  void eraseExpand(RewriterBase &rewriter) {
+    for (Operation *op : expandEpilogue.absorbed)
+      rewriter.eraseOp(op);
+    Value output = expand->gemm.getDpsInits()[0],
+          input = expand->gemm.getDpsInputs()[1];
+    rewriter.eraseOp(expand->gemm);
+    for (Value view : {output, input})
+      if (Operation *collapse = view.getDefiningOp();
+          collapse && collapse->use_empty())
+        rewriter.eraseOp(collapse);
+    rewriter.eraseOp(expand->copy);
+    rewriter.eraseOp(expand->interior);
+    rewriter.eraseOp(expand->padFill);
+    for (Operation *user :
+         llvm::make_early_inc_range(expand->result.getUsers()))
+      if (user->hasAttr(kKeepAliveAttr))
+        rewriter.eraseOp(user);
+  }
 
   /// Whether band `band`'s windows read only rows inside the image.
   bool inner(int64_t band) const {
@@ -218,9 +285,26 @@ private:
       inputRows = hi - lo;
       firstRow = b.getIndexAttr(lo);
     }
-    auto imageType = llvm::cast<MemRefType>(image.getType());
-    Value input =
-        rowsOf(b, loc, image, firstRow, inputRows, imageType.getShape());
+    Value input;
+    if (expand) {
+      // The band's rows of the expansion, into the stack.
+      input = inputRows == span
+                  ? expandScratch
+                  : rowsOf(b, loc, expandScratch, b.getIndexAttr(0), inputRows,
+                           expandShape);
+      SmallVector<ReassociationIndices> matrix = {{0, 1}, {2, 3}};
+      Value inputBand = memref::CollapseShapeOp::create(
+          b, loc,
+          rowsOf(b, loc, expand->input, firstRow, inputRows, expandInputShape),
+          matrix);
+      Value outBand = memref::CollapseShapeOp::create(b, loc, input, matrix);
+      emitGemmBand(b, expand->gemm, expandShape[3] * imageHeight, inputBand,
+                   outBand, expandEpilogue, {},
+                   expand->consumer ? outBand : Value(), target);
+    } else {
+      auto imageType = llvm::cast<MemRefType>(image.getType());
+      input = rowsOf(b, loc, image, firstRow, inputRows, imageType.getShape());
+    }
 
     Epilogue epilogue = dwEpilogue;
     epilogue.out = scratch;
@@ -271,6 +355,12 @@ private:
   /// result, each cut into the band's rows.
   SmallVector<Value> bandViews;
   SmallVector<int64_t> edgeBands;
+  /// With the expansion fused: its pieces and the band's rows of its
+  /// output [1, Cexp, span, W] on the stack.
+  std::optional<ExpandConv> expand;
+  Epilogue expandEpilogue;
+  SmallVector<int64_t, 4> expandInputShape, expandShape;
+  Value expandScratch;
 };
 
 } // namespace
@@ -352,9 +442,116 @@ matchDepthwisePointwise(linalg::DepthwiseConv2DNchwChwOp dw) {
   return pair;
 }
 
+std::optional<ExpandConv> matchExpand(linalg::DepthwiseConv2DNchwChwOp dw) {
+  Block *block = dw->getBlock();
+  auto sameBlock = [&](Operation *op) { return op && op->getBlock() == block; };
+  auto isKeepAlive = [](Operation *op) { return op->hasAttr(kKeepAliveAttr); };
+  ExpandConv expand;
+  // The padded copy P: zero-filled, the result copied into its interior.
+  Value padded = dw.getDpsInputs()[0];
+  for (Operation *user : padded.getUsers()) {
+    if (user == dw.getOperation() || isKeepAlive(user))
+      continue;
+    auto fill = llvm::dyn_cast_if_present<FloatAttr>(constantFillValue(user));
+    if (!expand.padFill && fill && fill.getValue().isZero()) {
+      expand.padFill = user;
+    } else if (!expand.interior && llvm::isa<memref::SubViewOp>(user) &&
+               user->hasOneUse()) {
+      expand.interior = user;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!expand.padFill || !expand.interior)
+    return std::nullopt;
+  auto interior = llvm::cast<memref::SubViewOp>(expand.interior);
+  auto copy = llvm::dyn_cast<memref::CopyOp>(*interior->user_begin());
+  if (!copy || copy.getTarget() != interior.getResult() || !sameBlock(copy) ||
+      !sameBlock(expand.padFill))
+    return std::nullopt;
+  expand.copy = copy;
+  expand.result = copy.getSource();
+  auto resultType = llvm::dyn_cast<MemRefType>(expand.result.getType());
+  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
+  if (!resultType || !resultType.hasStaticShape() ||
+      resultType.getRank() != 4 ||
+      interior.getStaticSizes() != resultType.getShape() ||
+      llvm::any_of(offsets, ShapedType::isDynamic) || offsets[0] != 0 ||
+      offsets[1] != 0 ||
+      !llvm::all_of(interior.getStaticStrides(),
+                    [](int64_t s) { return s == 1; }))
+    return std::nullopt;
+  expand.top = offsets[2];
+  expand.left = offsets[3];
+  // The activation writing it, if any, and the GEMM's 4-D output.
+  expand.out = expand.result;
+  for (Operation *user : expand.result.getUsers()) {
+    if (user == copy.getOperation() || isKeepAlive(user))
+      continue;
+    auto generic = llvm::dyn_cast<linalg::GenericOp>(user);
+    if (expand.consumer || !generic || generic.getNumDpsInputs() != 1 ||
+        generic.getNumDpsInits() != 1 ||
+        generic.getDpsInits()[0] != expand.result ||
+        generic.getNumLoops() != generic.getNumParallelLoops() ||
+        !llvm::all_of(generic.getIndexingMapsArray(),
+                      [](AffineMap map) { return map.isIdentity(); }))
+      return std::nullopt;
+    expand.consumer = generic;
+    expand.out = generic.getDpsInputs()[0];
+  }
+  // The GEMM's output: its bias before it, read by the activation only.
+  memref::CollapseShapeOp matrix;
+  for (Operation *user : expand.out.getUsers()) {
+    if (user == expand.consumer.getOperation() || user == copy.getOperation() ||
+        isKeepAlive(user))
+      continue;
+    auto collapse = llvm::dyn_cast<memref::CollapseShapeOp>(user);
+    auto fill = llvm::dyn_cast<linalg::LinalgOp>(user);
+    if (collapse && !matrix) {
+      matrix = collapse;
+    } else if (fill && !expand.fill && fill.getNumDpsInits() == 1 &&
+               fill.getDpsInits()[0] == expand.out &&
+               fill.getNumReductionLoops() == 0) {
+      expand.fill = user;
+    } else {
+      return std::nullopt;
+    }
+  }
+  SmallVector<ReassociationIndices> rowsAndColumns = {{0, 1}, {2, 3}};
+  if (!matrix || !matrix->hasOneUse() || !expand.fill ||
+      matrix.getReassociationIndices() != rowsAndColumns)
+    return std::nullopt;
+  auto gemm = llvm::dyn_cast<linalg::MatmulOp>(*matrix->user_begin());
+  if (!sameBlock(gemm) || !gemm.hasPureBufferSemantics() ||
+      !isPackableGemm(gemm) || gemm.getDpsInits()[0] != matrix.getResult())
+    return std::nullopt;
+  auto inputMatrix =
+      gemm.getDpsInputs()[1].getDefiningOp<memref::CollapseShapeOp>();
+  if (!inputMatrix || inputMatrix.getReassociationIndices() != rowsAndColumns)
+    return std::nullopt;
+  expand.gemm = gemm;
+  expand.input = inputMatrix.getSrc();
+  auto inputType = llvm::cast<MemRefType>(expand.input.getType());
+  if (inputType.getDimSize(0) != 1 ||
+      inputType.getDimSize(2) != resultType.getDimSize(2) ||
+      inputType.getDimSize(3) != resultType.getDimSize(3))
+    return std::nullopt;
+  // In program order: bias, GEMM, activation, copy, conv.
+  Operation *last =
+      expand.consumer ? expand.consumer.getOperation() : gemm.getOperation();
+  if (!sameBlock(expand.fill) || !expand.fill->isBeforeInBlock(gemm) ||
+      (expand.consumer && (!sameBlock(expand.consumer) ||
+                           !gemm->isBeforeInBlock(expand.consumer))) ||
+      !last->isBeforeInBlock(copy) || !copy->isBeforeInBlock(dw) ||
+      !expand.padFill->isBeforeInBlock(copy))
+    return std::nullopt;
+  return expand;
+}
+
 LogicalResult emitDepthwisePointwise(RewriterBase &rewriter,
                                      linalg::DepthwiseConv2DNchwChwOp dw,
-                                     const VectorTarget &target) {
+                                     const VectorTarget &target,
+                                     SmallVectorImpl<Operation *> &taken) {
   auto rows = dw->getAttrOfType<IntegerAttr>(kBandRowsAttr);
   if (!rows)
     return failure();
@@ -364,7 +561,7 @@ LogicalResult emitDepthwisePointwise(RewriterBase &rewriter,
   BandEmitter emitter(*pair, rows.getInt(), target);
   if (failed(emitter.plan()))
     return failure();
-  emitter.emit(rewriter);
+  emitter.emit(rewriter, taken);
   return success();
 }
 

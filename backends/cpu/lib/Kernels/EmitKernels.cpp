@@ -51,12 +51,11 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
           llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation());
       if (!dw || !dw->hasAttr(kBandRowsAttr))
         continue;
-      std::optional<DepthwisePointwise> pair = matchDepthwisePointwise(dw);
-      if (!pair || failed(emitDepthwisePointwise(rewriter, dw, target)))
+      SmallVector<Operation *> taken;
+      if (failed(emitDepthwisePointwise(rewriter, dw, target, taken)))
         continue;
       ++numBands;
-      fused.insert(dw);
-      fused.insert(pair->pw);
+      fused.insert(taken.begin(), taken.end());
     }
     for (linalg::LinalgOp op : ops) {
       if (fused.contains(op))

@@ -286,15 +286,41 @@ struct DepthwisePointwise {
 std::optional<DepthwisePointwise>
 matchDepthwisePointwise(mlir::linalg::DepthwiseConv2DNchwChwOp dw);
 
+/// Marks a band-fused depthwise conv whose zero-padded input the band
+/// kernel computes too, per band, from the pointwise conv that produces it
+/// (an inverted residual's expansion).
+inline constexpr llvm::StringLiteral kBandExpandAttr = "lwcc.band_expand";
+
+/// The pointwise conv (a GEMM over [Cin, H*W]) whose output, after an
+/// optional activation, only a zero-padded copy read by depthwise conv
+/// `dw` reads.
+struct ExpandConv {
+  mlir::linalg::MatmulOp gemm;
+  /// Its bias broadcast and its activation (null without one).
+  mlir::Operation *fill = nullptr;
+  mlir::linalg::GenericOp consumer;
+  /// The GEMM's input [1, Cin, H, W], its 4-D output [1, Cexp, H, W], and
+  /// what the pad copies (the activation's result, or that output).
+  mlir::Value input, out, result;
+  /// The padded copy: its fill, interior view and copy, and where the
+  /// interior starts.
+  mlir::Operation *padFill = nullptr, *interior = nullptr, *copy = nullptr;
+  int64_t top = 0, left = 0;
+};
+std::optional<ExpandConv>
+matchExpand(mlir::linalg::DepthwiseConv2DNchwChwOp dw);
+
 /// Replaces a pair tagged kBandRowsAttr with one loop over bands of output
 /// rows, split across threads: per band the depthwise rows into a scratch
 /// buffer on the stack, then the GEMM's columns of those rows from it
-/// (see BandKernel.cpp). Fails without changing anything where the
-/// kernels cannot take the pair's pieces.
+/// (see BandKernel.cpp); `taken` gets the conv, the GEMM and, if fused
+/// too (kBandExpandAttr), the expansion's GEMM. Fails without changing
+/// anything where the kernels cannot take the pair's pieces.
 mlir::LogicalResult
 emitDepthwisePointwise(mlir::RewriterBase &rewriter,
                        mlir::linalg::DepthwiseConv2DNchwChwOp dw,
-                       const VectorTarget &target);
+                       const VectorTarget &target,
+                       llvm::SmallVectorImpl<mlir::Operation *> &taken);
 
 /// Replaces a float sum or max reduction over a memref's trailing
 /// contiguous dimensions (global pools, reduce_mean, the squeeze of

@@ -149,19 +149,36 @@ def FuseDepthwisePointwisePass : Pass<"lwcc-cpu-fuse-depthwise-pointwise", "::ml
     of the conv's input after the GEMM's consumer keeps the input's bytes
     from being reused while the bands run; the conv gets `lwcc.band_rows`.
 
+    Where the conv's input is a zero-padded copy of a pointwise conv's
+    output (after its activation) that nothing else reads, as in an
+    inverted residual's expansion, that conv moves along too and the conv
+    gets `lwcc.band_expand`: each band then also computes the expansion's
+    rows its windows read (the rows bands share are computed by both) into
+    a second stack buffer, so neither the expanded tensor nor the padded
+    copy exists; a keep-alive load of the expansion's input joins the
+    other.
+
     Only outputs of at least `min-bytes` are taken (smaller ones stay in
     cache between the two kernels anyway). Rows per band: the most, up to
     16, that divide the height into two or more bands with `[C, rows, W]`
-    within `band-bytes`.
+    within `band-bytes` (with the expansion: that and the band's expanded
+    rows within `expand-band-bytes`).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
   let options = [
     Option<"minBytes", "min-bytes", "int64_t", "512 * 1024",
            "Smallest depthwise output (bytes) worth fusing">,
     Option<"bandBytes", "band-bytes", "int64_t", "128 * 1024",
-           "Most bytes of depthwise output per band">
+           "Most bytes of depthwise output per band">,
+    Option<"expand", "expand", "bool", "true",
+           "Also fuse the pointwise conv computing the depthwise conv's padded input (an inverted residual's expansion)">,
+    Option<"expandBandBytes", "expand-band-bytes", "int64_t", "512 * 1024",
+           "With the expansion: most bytes of expanded input rows and depthwise output per band">
   ];
-  let statistics = [Statistic<"numFused", "num-fused", "Depthwise + pointwise pairs tagged for the band kernel">];
+  let statistics = [
+    Statistic<"numFused", "num-fused", "Depthwise + pointwise pairs tagged for the band kernel">,
+    Statistic<"numExpanded", "num-expanded", "... of them with their expansion">
+  ];
 }
 
 def MarkImplicitPadsPass : Pass<"lwcc-cpu-mark-implicit-pads", "::mlir::func::FuncOp"> {
