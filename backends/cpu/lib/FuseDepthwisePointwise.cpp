@@ -61,8 +61,9 @@ bool canSink(ArrayRef<Operation *> moved, Operation *to) {
   SmallVector<Value> roots;
   for (Operation *op : moved)
     for (Value operand : op->getOperands())
-      if (llvm::isa<MemRefType>(operand.getType()))
-        roots.push_back(rootOf(operand));
+      if (llvm::isa<MemRefType>(operand.getType()) &&
+          !rootOf(operand).getDefiningOp<memref::GetGlobalOp>())
+        roots.push_back(rootOf(operand)); // constants: nothing writes them
   for (Operation *op = moved.front(); op != to; op = op->getNextNode()) {
     if (llvm::is_contained(moved, op))
       continue;
@@ -83,6 +84,9 @@ struct FuseDepthwisePointwisePass
     SmallVector<linalg::DepthwiseConv2DNchwChwOp> convs;
     getOperation().walk(
         [&](linalg::DepthwiseConv2DNchwChwOp dw) { convs.push_back(dw); });
+    // A projection already in a band loop cannot be the next pair's
+    // expansion: moving it would leave its own pair's keep-alive behind.
+    llvm::SmallPtrSet<Operation *, 8> projections;
     for (auto dw : convs) {
       std::optional<DepthwisePointwise> pair = matchDepthwisePointwise(dw);
       if (!pair)
@@ -101,6 +105,8 @@ struct FuseDepthwisePointwisePass
       // copy move too (in program order).
       std::optional<ExpandConv> expansion =
           expand ? matchExpand(dw) : std::nullopt;
+      if (expansion && projections.contains(expansion->gemm))
+        expansion.reset();
       int64_t rows = 0;
       if (expansion) {
         SmallVector<Operation *> all = {expansion->fill, expansion->gemm};
@@ -148,6 +154,7 @@ struct FuseDepthwisePointwisePass
             b, dw.getLoc(), input, SmallVector<Value>(type.getRank(), zero));
         load->setAttr(kKeepAliveAttr, b.getUnitAttr());
       }
+      projections.insert(pair->pw);
       ++numFused;
     }
   }

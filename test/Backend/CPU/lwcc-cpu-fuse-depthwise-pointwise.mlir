@@ -183,3 +183,55 @@ func.func @inverted_residual(%x: memref<1x4x16x16xf32>, %ew: memref<8x4xf32>, %e
   }
   return
 }
+
+// -----
+
+#bias = affine_map<(a, b, c, d) -> (b)>
+#id = affine_map<(a, b, c, d) -> (a, b, c, d)>
+
+// Two pairs in a row (MobileNetV1): the first pair's projection computes
+// the second conv's padded input, but it is already in a band loop, so the
+// second pair is fused alone, without an expansion.
+// CHECK-LABEL: func @chained
+// EXPAND-LABEL: func @chained
+// EXPAND: linalg.depthwise_conv_2d_nchw_chw {{{.*}}lwcc.band_rows = {{[0-9]+}} : i64{{.*}}} ins(%arg0,
+// EXPAND: linalg.depthwise_conv_2d_nchw_chw
+// EXPAND-NOT: lwcc.band_expand
+// EXPAND-SAME: lwcc.band_rows
+func.func @chained(%x: memref<1x8x18x18xf32>, %w: memref<8x3x3xf32>, %b: memref<8xf32>, %b1: memref<8xf32>, %b2: memref<8xf32>, %pw: memref<8x8xf32>, %r: memref<1x8x16x16xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %d = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b : memref<8xf32>) outs(%d : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : memref<1x8x18x18xf32>, memref<8x3x3xf32>) outs(%d : memref<1x8x16x16xf32>)
+  %c = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b1 : memref<8xf32>) outs(%c : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %dm = memref.collapse_shape %d [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  %cm = memref.collapse_shape %c [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  linalg.matmul ins(%pw, %dm : memref<8x8xf32>, memref<8x256xf32>) outs(%cm : memref<8x256xf32>)
+  %e = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%c : memref<1x8x16x16xf32>) outs(%e : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %cst : f32
+    linalg.yield %m : f32
+  }
+  %p = memref.alloc() : memref<1x8x18x18xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x8x18x18xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 8, 16, 16] [1, 1, 1, 1] : memref<1x8x18x18xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  memref.copy %e, %interior : memref<1x8x16x16xf32> to memref<1x8x16x16xf32, strided<[2592, 324, 18, 1], offset: 19>>
+  %d2 = memref.alloc() : memref<1x8x16x16xf32>
+  linalg.generic {indexing_maps = [#bias, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%b2 : memref<8xf32>) outs(%d2 : memref<1x8x16x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.depthwise_conv_2d_nchw_chw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x8x18x18xf32>, memref<8x3x3xf32>) outs(%d2 : memref<1x8x16x16xf32>)
+  %d2m = memref.collapse_shape %d2 [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  %rm = memref.collapse_shape %r [[0, 1], [2, 3]] : memref<1x8x16x16xf32> into memref<8x256xf32>
+  linalg.matmul ins(%pw, %d2m : memref<8x8xf32>, memref<8x256xf32>) outs(%rm : memref<8x256xf32>)
+  return
+}
