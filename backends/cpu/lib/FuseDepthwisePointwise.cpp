@@ -28,28 +28,18 @@ using namespace lwcc::cpu;
 namespace {
 
 /// Rows per band: the most (at most 16, the window kernel's unrolling
-/// budget) that divide the output's height into at least two bands and
-/// keep a band's [C, rows, W] within `bandBytes`; 0 if a single row is
-/// already larger.
-int64_t bandRows(ArrayRef<int64_t> out, int64_t bandBytes) {
+/// budget) that divide the output's height into at least two bands whose
+/// depthwise rows [C, rows, W] fit in `bandBytes` together with, where an
+/// expansion is fused, the input rows its windows read (`inputRowBytes`
+/// each, (rows - 1) * stride + window of them); 0 if none do.
+int64_t bandRows(ArrayRef<int64_t> out, int64_t bandBytes,
+                 int64_t inputRowBytes = 0, int64_t stride = 1,
+                 int64_t window = 1) {
   int64_t rowBytes = out[1] * out[3] * 4;
-  for (int64_t rows = std::min<int64_t>(16, out[2] / 2); rows >= 1; --rows)
-    if (out[2] % rows == 0 && rows * rowBytes <= bandBytes)
-      return rows;
-  return 0;
-}
-
-/// Rows per band with the expansion fused too: as bandRows, but the band's
-/// expanded input rows [Cexp, span, W] and its depthwise rows together
-/// within `bandBytes`.
-int64_t expandBandRows(ArrayRef<int64_t> out, ArrayRef<int64_t> expanded,
-                       int64_t kh, int64_t stride, int64_t dilation,
-                       int64_t bandBytes) {
   for (int64_t rows = std::min<int64_t>(16, out[2] / 2); rows >= 1; --rows) {
-    int64_t span = (rows - 1) * stride + (kh - 1) * dilation + 1;
-    int64_t bytes =
-        4 * (expanded[1] * span * expanded[3] + out[1] * rows * out[3]);
-    if (out[2] % rows == 0 && bytes <= bandBytes)
+    int64_t span = (rows - 1) * stride + window;
+    if (out[2] % rows == 0 &&
+        rows * rowBytes + span * inputRowBytes <= bandBytes)
       return rows;
   }
   return 0;
@@ -112,7 +102,7 @@ struct FuseDepthwisePointwisePass
         SmallVector<Operation *> all = {expansion->fill, expansion->gemm};
         if (expansion->consumer)
           all.push_back(expansion->consumer);
-        all.append({expansion->padFill, expansion->copy});
+        all.append({expansion->pad.fill, expansion->pad.copy});
         llvm::sort(all, [](Operation *x, Operation *y) {
           return x->isBeforeInBlock(y);
         });
@@ -121,9 +111,10 @@ struct FuseDepthwisePointwisePass
         auto dilations = dw.getDilations().getValues<int64_t>();
         int64_t kh = llvm::cast<MemRefType>(dw.getDpsInputs()[1].getType())
                          .getDimSize(1);
-        rows = expandBandRows(
-            out, llvm::cast<MemRefType>(expansion->result.getType()).getShape(),
-            kh, strides[0], dilations[0], expandBandBytes);
+        ArrayRef<int64_t> expanded =
+            llvm::cast<MemRefType>(expansion->result.getType()).getShape();
+        rows = bandRows(out, expandBandBytes, expanded[1] * expanded[3] * 4,
+                        strides[0], (kh - 1) * dilations[0] + 1);
         if (rows && depthwiseBandFits(dw, rows) && canSink(all, pair->pw)) {
           moved = all;
         } else {

@@ -51,14 +51,6 @@ bool hasContiguousPlaneRows(Value value, ArrayRef<int64_t> shape) {
   return strides[3] == 1 && strides[2] == shape[3];
 }
 
-/// Where a band's input rows start and which of them exist.
-struct BandRows {
-  /// First input row the band's windows read (may be negative).
-  int64_t start;
-  /// The rows [lo, hi) of the image it reads.
-  int64_t lo, hi;
-};
-
 class BandEmitter {
 public:
   BandEmitter(DepthwisePointwise pair, int64_t rows, const VectorTarget &target)
@@ -72,8 +64,8 @@ public:
     if (expand) {
       // The depthwise input's rows come from the expansion, per band.
       image = expand->result;
-      top = expand->top;
-      left = expand->left;
+      top = expand->pad.top;
+      left = expand->pad.left;
     } else {
       Value padded = dw.getDpsInputs()[0];
       pad = matchImplicitPad(padded, dw, 0.0);
@@ -231,9 +223,7 @@ private:
       if (Operation *collapse = view.getDefiningOp();
           collapse && collapse->use_empty())
         rewriter.eraseOp(collapse);
-    rewriter.eraseOp(expand->copy);
-    rewriter.eraseOp(expand->interior);
-    rewriter.eraseOp(expand->padFill);
+    eraseFoldedPad(rewriter, expand->pad, /*keepAlive=*/nullptr);
     for (Operation *user :
          llvm::make_early_inc_range(expand->result.getUsers()))
       if (user->hasAttr(kKeepAliveAttr))
@@ -447,46 +437,19 @@ std::optional<ExpandConv> matchExpand(linalg::DepthwiseConv2DNchwChwOp dw) {
   auto sameBlock = [&](Operation *op) { return op && op->getBlock() == block; };
   auto isKeepAlive = [](Operation *op) { return op->hasAttr(kKeepAliveAttr); };
   ExpandConv expand;
-  // The padded copy P: zero-filled, the result copied into its interior.
-  Value padded = dw.getDpsInputs()[0];
-  for (Operation *user : padded.getUsers()) {
-    if (user == dw.getOperation() || isKeepAlive(user))
-      continue;
-    auto fill = llvm::dyn_cast_if_present<FloatAttr>(constantFillValue(user));
-    if (!expand.padFill && fill && fill.getValue().isZero()) {
-      expand.padFill = user;
-    } else if (!expand.interior && llvm::isa<memref::SubViewOp>(user) &&
-               user->hasOneUse()) {
-      expand.interior = user;
-    } else {
-      return std::nullopt;
-    }
-  }
-  if (!expand.padFill || !expand.interior)
+  // The padded copy: zero-filled, the result copied into its interior.
+  std::optional<ImplicitPad> pad =
+      matchImplicitPad(dw.getDpsInputs()[0], dw, 0.0);
+  if (!pad)
     return std::nullopt;
-  auto interior = llvm::cast<memref::SubViewOp>(expand.interior);
-  auto copy = llvm::dyn_cast<memref::CopyOp>(*interior->user_begin());
-  if (!copy || copy.getTarget() != interior.getResult() || !sameBlock(copy) ||
-      !sameBlock(expand.padFill))
-    return std::nullopt;
-  expand.copy = copy;
-  expand.result = copy.getSource();
-  auto resultType = llvm::dyn_cast<MemRefType>(expand.result.getType());
-  ArrayRef<int64_t> offsets = interior.getStaticOffsets();
-  if (!resultType || !resultType.hasStaticShape() ||
-      resultType.getRank() != 4 ||
-      interior.getStaticSizes() != resultType.getShape() ||
-      llvm::any_of(offsets, ShapedType::isDynamic) || offsets[0] != 0 ||
-      offsets[1] != 0 ||
-      !llvm::all_of(interior.getStaticStrides(),
-                    [](int64_t s) { return s == 1; }))
-    return std::nullopt;
-  expand.top = offsets[2];
-  expand.left = offsets[3];
+  expand.pad = *pad;
+  expand.result = pad->source;
+  auto resultType = llvm::cast<MemRefType>(expand.result.getType());
+  Operation *copy = pad->copy;
   // The activation writing it, if any, and the GEMM's 4-D output.
   expand.out = expand.result;
   for (Operation *user : expand.result.getUsers()) {
-    if (user == copy.getOperation() || isKeepAlive(user))
+    if (user == copy || isKeepAlive(user))
       continue;
     auto generic = llvm::dyn_cast<linalg::GenericOp>(user);
     if (expand.consumer || !generic || generic.getNumDpsInputs() != 1 ||
@@ -502,7 +465,7 @@ std::optional<ExpandConv> matchExpand(linalg::DepthwiseConv2DNchwChwOp dw) {
   // The GEMM's output: its bias before it, read by the activation only.
   memref::CollapseShapeOp matrix;
   for (Operation *user : expand.out.getUsers()) {
-    if (user == expand.consumer.getOperation() || user == copy.getOperation() ||
+    if (user == expand.consumer.getOperation() || user == copy ||
         isKeepAlive(user))
       continue;
     auto collapse = llvm::dyn_cast<memref::CollapseShapeOp>(user);
@@ -542,8 +505,7 @@ std::optional<ExpandConv> matchExpand(linalg::DepthwiseConv2DNchwChwOp dw) {
   if (!sameBlock(expand.fill) || !expand.fill->isBeforeInBlock(gemm) ||
       (expand.consumer && (!sameBlock(expand.consumer) ||
                            !gemm->isBeforeInBlock(expand.consumer))) ||
-      !last->isBeforeInBlock(copy) || !copy->isBeforeInBlock(dw) ||
-      !expand.padFill->isBeforeInBlock(copy))
+      !last->isBeforeInBlock(copy))
     return std::nullopt;
   return expand;
 }

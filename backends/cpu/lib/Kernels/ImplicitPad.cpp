@@ -109,7 +109,8 @@ Operation *findKeepAlive(const ImplicitPad &pad, Operation *reader) {
 
 void eraseFoldedPad(RewriterBase &rewriter, const ImplicitPad &pad,
                     Operation *keepAlive) {
-  rewriter.eraseOp(keepAlive);
+  if (keepAlive)
+    rewriter.eraseOp(keepAlive);
   rewriter.eraseOp(pad.copy);
   rewriter.eraseOp(pad.interior);
   rewriter.eraseOp(pad.fill);

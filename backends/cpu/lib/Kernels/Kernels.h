@@ -115,8 +115,8 @@ std::optional<ImplicitPad> matchImplicitPad(mlir::Value padded,
 /// lwcc-cpu-mark-implicit-pads placed one.
 mlir::Operation *findKeepAlive(const ImplicitPad &pad, mlir::Operation *reader);
 
-/// Erases a pad its reader's kernel folded: `keepAlive` and the padded
-/// copy's fill, interior view and copy.
+/// Erases a pad its reader's kernel folded: `keepAlive` (if any) and the
+/// padded copy's fill, interior view and copy.
 void eraseFoldedPad(mlir::RewriterBase &rewriter, const ImplicitPad &pad,
                     mlir::Operation *keepAlive);
 
@@ -302,10 +302,8 @@ struct ExpandConv {
   /// The GEMM's input [1, Cin, H, W], its 4-D output [1, Cexp, H, W], and
   /// what the pad copies (the activation's result, or that output).
   mlir::Value input, out, result;
-  /// The padded copy: its fill, interior view and copy, and where the
-  /// interior starts.
-  mlir::Operation *padFill = nullptr, *interior = nullptr, *copy = nullptr;
-  int64_t top = 0, left = 0;
+  /// The zero-padded copy of `result` the conv reads.
+  ImplicitPad pad;
 };
 std::optional<ExpandConv>
 matchExpand(mlir::linalg::DepthwiseConv2DNchwChwOp dw);
