@@ -987,3 +987,55 @@ module {
     return
   }
 }
+
+// -----
+
+// A long epilogue (a SiLU's) is not applied to all the tile's accumulators
+// at once: they are parked in a stack tile [rows, vectors, lanes] and
+// finished one row per iteration, so the registers hold one row's chains
+// and the epilogue's constants.
+// AVX2-LABEL: func @staged_epilogue
+// AVX2: %[[OUT:.+]] = memref.collapse_shape
+// AVX2: scf.for
+// AVX2: vector.fma
+// AVX2: scf.yield
+// AVX2: %[[PARKED:.+]] = memref.alloca() : memref<6x2x8xf32>
+// AVX2-COUNT-12: vector.store %{{.+}}, %[[PARKED]]
+// AVX2-NOT: math.exp
+// AVX2: scf.for %[[ROW:.+]] = %c0 to %c6 step %c1 {
+// AVX2: %[[SUM:.+]] = vector.load %[[PARKED]][%[[ROW]], %c0, %c0]
+// AVX2: math.exp
+// AVX2: arith.divf %[[SUM]]
+// AVX2: vector.store %{{.+}}, %[[OUT]][%[[ROW]], %c0]
+// AVX2: vector.load %[[PARKED]][%[[ROW]], %c1, %c0]
+// AVX2: math.exp
+// AVX2: vector.store %{{.+}}, %[[OUT]][%[[ROW]], %c8]
+// AVX2-NEXT: }
+// AVX2-NOT: math.exp
+// AVX2: return
+func.func @staged_epilogue(%a: memref<6x4xf32>, %b: memref<4x16xf32>,
+                           %bias: memref<6xf32>, %r: memref<1x6x4x4xf32>) {
+  %out = memref.alloc() : memref<1x6x4x4xf32>
+  %res = memref.alloc() : memref<1x6x4x4xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (c)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : memref<6xf32>) outs(%out : memref<1x6x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  %cm = memref.collapse_shape %out [[0, 1], [2, 3]] : memref<1x6x4x4xf32> into memref<6x16xf32>
+  linalg.matmul ins(%a, %b : memref<6x4xf32>, memref<4x16xf32>) outs(%cm : memref<6x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(n, c, h, w) -> (n, c, h, w)>, affine_map<(n, c, h, w) -> (n, c, h, w)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%out : memref<1x6x4x4xf32>) outs(%res : memref<1x6x4x4xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %one = arith.constant 1.0 : f32
+    %lo = arith.constant -87.0 : f32
+    %hi = arith.constant 87.0 : f32
+    %n = arith.negf %in : f32
+    %l = arith.maximumf %n, %lo : f32
+    %h = arith.minimumf %l, %hi : f32
+    %e = math.exp %h : f32
+    %d = arith.addf %e, %one : f32
+    %s = arith.divf %in, %d : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %res, %r : memref<1x6x4x4xf32> to memref<1x6x4x4xf32>
+  return
+}

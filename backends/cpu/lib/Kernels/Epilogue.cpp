@@ -304,6 +304,13 @@ TypedAttr constantFillValue(Operation *op) {
   return value;
 }
 
+bool expensiveEpilogue(const Epilogue &epilogue) {
+  if (!epilogue.consumer)
+    return false;
+  linalg::GenericOp consumer = epilogue.consumer;
+  return consumer.getRegion().front().getOperations().size() > 8;
+}
+
 Value applyEpilogueBody(OpBuilder &b, Location loc, const Epilogue &epilogue,
                         Value acc, ArrayRef<Value> loadedInputs) {
   if (!epilogue.consumer)

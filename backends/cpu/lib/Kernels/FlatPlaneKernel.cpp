@@ -402,15 +402,6 @@ bool flattenable(Value value) {
                                                           {{0}, {1}, {2, 3}});
 }
 
-/// Whether the epilogue's element-wise work is long enough (a sigmoid's
-/// two dozen operations, not a clamp's two) to matter beside the taps.
-bool expensive(const Epilogue &epilogue) {
-  if (!epilogue.consumer)
-    return false;
-  Block &body = linalg::GenericOp(epilogue.consumer).getRegion().front();
-  return body.getOperations().size() > 8;
-}
-
 /// Whether the conv's shapes, strides and epilogue suit the flattened plane
 /// (before planning its vectors).
 bool suitsFlatPlane(const FlatDepthwise &conv, const Epilogue &epilogue,
@@ -435,7 +426,7 @@ bool suitsFlatPlane(const FlatDepthwise &conv, const Epilogue &epilogue,
     // 0.21).
     int64_t rowVectors = splitColumns(0, ow, lanes).size();
     bool narrowRows = 5 * ow < 4 * rowVectors * lanes;
-    if (!narrowRows && !expensive(epilogue))
+    if (!narrowRows && !expensiveEpilogue(epilogue))
       return false;
   } else if (conv.stride == 2) {
     // The phases are the output's size: even H, W and a "same" window.
@@ -447,7 +438,7 @@ bool suitsFlatPlane(const FlatDepthwise &conv, const Epilogue &epilogue,
     // -> 0.065) and with expensive epilogues (its 240x14x14 3x3 0.070 ->
     // 0.047); 3x3 windows with a clamp are faster by rows (mobilenet_v2's
     // 96x56x56 0.20 ms by rows, 0.31 on phases; 144x28x28 0.053, 0.070).
-    if (conv.kh * conv.kw < 25 && !expensive(epilogue))
+    if (conv.kh * conv.kw < 25 && !expensiveEpilogue(epilogue))
       return false;
   } else {
     return false;

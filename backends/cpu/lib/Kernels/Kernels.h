@@ -150,6 +150,10 @@ mlir::TypedAttr constantFillValue(mlir::Operation *op);
 Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
                        mlir::ValueRange kernelInputs);
 
+/// Whether the epilogue's element-wise work is long enough (a sigmoid's
+/// two dozen operations, not a clamp's two) to matter beside the kernel's.
+bool expensiveEpilogue(const Epilogue &epilogue);
+
 /// The consumer's body on vectors: `acc` for the kernel's input, the
 /// others from `loadedInputs` (in order, skipping the kernel's).
 mlir::Value applyEpilogueBody(mlir::OpBuilder &b, mlir::Location loc,
