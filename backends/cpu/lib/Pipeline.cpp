@@ -54,6 +54,7 @@ void buildCPUBufferizePipeline(OpPassManager &pm,
   // subviews; CSE makes them one value and the canonicaliser drops the copy.
   pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
+  pm.nest<func::FuncOp>().addPass(createForwardOutputsPass());
   if (options.vectorKernels && options.fuseDepthwisePointwise)
     pm.nest<func::FuncOp>().addPass(createFuseDepthwisePointwisePass());
   if (options.vectorKernels)

@@ -197,16 +197,16 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   Epilogue epilogue;
   epilogue.out = out;
   Value root = rootOf(out);
-  // A caller's buffer (a model output): leave its writes as they are, but
-  // for a constant fill, which the kernel's stores cover whole.
+  // A caller's buffer (a model output) must hold the kernel's output
+  // itself: a consumer writing elsewhere stays apart. Its bias or constant
+  // fill the kernel's stores cover whole.
   bool ownBuffer = root.getDefiningOp<memref::ViewOp>() ||
                    root.getDefiningOp<memref::AllocOp>();
   // The bias, or a constant fill: the last op before the kernel touching V.
   for (Operation *op = kernel->getPrevNode(); op; op = op->getPrevNode()) {
     if (!touches(op, root))
       continue;
-    if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op);
-        generic && ownBuffer)
+    if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op))
       epilogue.bias = matchBias(generic, out);
     auto fill = llvm::dyn_cast_if_present<FloatAttr>(constantFillValue(op));
     if (!epilogue.bias && fill && fill.getType().isF32() &&

@@ -28,6 +28,22 @@ def PrepareEntryPass : Pass<"lwcc-cpu-prepare-entry", "::mlir::func::FuncOp"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def ForwardOutputsPass : Pass<"lwcc-cpu-forward-outputs", "::mlir::func::FuncOp"> {
+  let summary = "Compute outputs in the caller's buffers instead of copying them there";
+  let description = [{
+    After buffer-results-to-out-params an output whose tensor came back
+    through reshapes of its buffer (a conv's GEMM view) is computed in an
+    allocation and then copied into the caller's output buffer. Where the
+    copy's source reshapes a whole `memref.alloc` of identity layout that
+    nothing uses after the copy, and the output argument has no other use,
+    the allocation is replaced by a view of the output argument with its
+    shape and the copy is erased: the producing kernel stores into the
+    caller's buffer, and the arena does not hold the tensor.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+  let statistics = [Statistic<"numForwarded", "num-forwarded", "Output copies replaced by writes in place">];
+}
+
 def PlanArenaPass : Pass<"lwcc-plan-arena", "::mlir::func::FuncOp"> {
   let summary = "Place every intermediate buffer in one static arena by liveness";
   let description = [{
