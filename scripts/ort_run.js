@@ -1,9 +1,11 @@
 // Runs an ONNX model with ONNX Runtime (npm onnxruntime-node) on .npy inputs
 // and writes its outputs as .npy: the reference lwcc's model tests use.
 //
-//   node scripts/ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] [--profile PREFIX]
-//                           in0.npy [in1.npy ...]
+//   node scripts/ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] [--times]
+//                           [--profile PREFIX] in0.npy [in1.npy ...]
 //
+// --bench N times N runs after 3 warm-up runs (min and median; --times lists
+// every run too).
 // --profile writes ONNX Runtime's own per-node profile (a JSON trace, every
 // kernel's time in every run) to PREFIX_<date>.json, and prints its path.
 // Writes OUT_DIR/<output name>.npy per output (non-alphanumerics -> '_').
@@ -55,17 +57,19 @@ async function main() {
   const args = process.argv.slice(2);
   let threads = 1;
   let bench = 0;
+  let printTimes = false;
   let profile = '';
   const positional = [];
   for (let i = 0; i < args.length; ++i) {
     if (args[i] === '--threads') threads = Number(args[++i]);
     else if (args[i] === '--bench') bench = Number(args[++i]);
+    else if (args[i] === '--times') printTimes = true;
     else if (args[i] === '--profile') profile = args[++i];
     else positional.push(args[i]);
   }
   const [model, outDir, ...inputs] = positional;
   if (!model || !outDir) {
-    console.error('usage: ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] ' +
+    console.error('usage: ort_run.js model.onnx OUT_DIR [--threads N] [--bench N] [--times] ' +
                   '[--profile PREFIX] in.npy...');
     process.exit(1);
   }
@@ -94,6 +98,7 @@ async function main() {
     times.sort((a, b) => a - b);
     console.log(`bench: ${bench} runs, min ${times[0].toFixed(3)} ms, median ` +
                 `${times[Math.floor(bench / 2)].toFixed(3)} ms`);
+    if (printTimes) console.log('times: ' + times.map((t) => t.toFixed(4)).join(' '));
   }
   if (profile) {
     // endProfiling names no file: the newest PREFIX_*.json is the trace.

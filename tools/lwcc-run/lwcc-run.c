@@ -1,13 +1,14 @@
 /*===- lwcc-run.c - load a generated library, run it, check and time it ---===*
  *
  *   lwcc-run model.so [--input F]... [--seed N] [--expect F]... [--rtol R]
- *            [--atol A] [--save DIR] [--bench N] [--threads T] [--info]
- *            [--profile]
+ *            [--atol A] [--save DIR] [--bench N] [--times] [--threads T]
+ *            [--info] [--profile]
  *
  * Inputs come from .npy / TensorProto .pb files (one per model input, in
  * order) or are random with a seed. Outputs are compared with references
  * (|got - want| <= atol + rtol * |want| everywhere), saved as .npy, and
- * summarised. Exit status: 0 ok, 1 mismatch or error. Plain C so it builds
+ * summarised. --bench N times N runs after 3 warm-up runs (min and median;
+ * --times lists every run too). Exit status: 0 ok, 1 mismatch or error. Plain C so it builds
  * for every target (an aarch64 build runs under qemu-aarch64).
  *
  *===----------------------------------------------------------------------===*/
@@ -33,7 +34,7 @@ typedef struct options {
   unsigned long long seed;
   double rtol, atol;
   const char *save_dir;
-  int bench, threads, info, profile;
+  int bench, times, threads, info, profile;
 } options;
 
 typedef struct api {
@@ -54,7 +55,7 @@ static int usage(void) {
   fprintf(stderr,
           "usage: lwcc-run model.so [--input FILE]... [--seed N] [--expect FILE]...\n"
           "                [--rtol R] [--atol A] [--save DIR] [--bench N] [--threads T]\n"
-          "                [--profile]\n"
+          "                [--times] [--profile]\n"
           "                [--info]\n");
   return 1;
 }
@@ -81,6 +82,7 @@ static int parse_args(int argc, char **argv, options *o) {
     else if (TAKE("--bench")) o->bench = atoi(v);
     else if (TAKE("--threads")) o->threads = atoi(v);
     else if (!strcmp(a, "--info")) o->info = 1;
+    else if (!strcmp(a, "--times")) o->times = 1;
     else if (!strcmp(a, "--profile")) o->profile = 1;
     else if (a[0] != '-' && !o->library) o->library = a;
     else {
@@ -437,6 +439,12 @@ int main(int argc, char **argv) {
     qsort(times, (size_t)o.bench, sizeof(double), by_value);
     printf("bench: %d runs, min %.3f ms, median %.3f ms\n", o.bench, times[0],
            times[o.bench / 2]);
+    if (o.times) { /* every run, for a benchmark pooling several processes */
+      printf("times:");
+      for (int i = 0; i < o.bench; ++i)
+        printf(" %.4f", times[i]);
+      printf("\n");
+    }
     free(times);
   }
   if (o.profile && !print_profile(&lib, ctx))
