@@ -181,12 +181,17 @@ func.func @packed(%a: memref<96x256xf32>, %b: memref<256x512xf32>, %c: memref<96
 // -----
 
 // Rows of B of 256 bytes and more are packed (each thread packs a tile
-// once for all its row blocks); shorter ones are read in place.
+// once for all its row blocks); shorter ones are read in place, and so are
+// those of a GEMM with only two row blocks in all.
 // AVX512-LABEL: func @packed_256_byte_rows
 // AVX512: memref.alloca() {alignment = 64 : i64} : memref<{{[0-9]+}}x64xf32>
 // AVX512: } {lwcc.parallel}
 // AVX512-LABEL: func @unpacked_252_byte_rows
 // AVX512-NOT: memref.alloca
+// AVX512: } {lwcc.parallel}
+// AVX512-LABEL: func @unpacked_two_blocks
+// AVX512-NOT: memref.alloca
+// AVX512: vector.load %arg1
 // AVX512: } {lwcc.parallel}
 func.func @packed_256_byte_rows(%a: memref<96x256xf32>, %b: memref<256x64xf32>, %c: memref<96x64xf32>) {
   linalg.matmul ins(%a, %b : memref<96x256xf32>, memref<256x64xf32>) outs(%c : memref<96x64xf32>)
@@ -194,6 +199,10 @@ func.func @packed_256_byte_rows(%a: memref<96x256xf32>, %b: memref<256x64xf32>, 
 }
 func.func @unpacked_252_byte_rows(%a: memref<96x256xf32>, %b: memref<256x63xf32>, %c: memref<96x63xf32>) {
   linalg.matmul ins(%a, %b : memref<96x256xf32>, memref<256x63xf32>) outs(%c : memref<96x63xf32>)
+  return
+}
+func.func @unpacked_two_blocks(%a: memref<16x32xf32>, %b: memref<32x512xf32>, %c: memref<16x512xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x32xf32>, memref<32x512xf32>) outs(%c : memref<16x512xf32>)
   return
 }
 
