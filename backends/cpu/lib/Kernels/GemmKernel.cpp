@@ -282,8 +282,9 @@ private:
   /// place, 10x16x196x144 0.066 and 0.050 (the model 5.70 -> 5.48 ms).
   /// So does a plain GEMM's: 16x12544x32 (two 8-row blocks) 0.146 ms
   /// packed, 0.120 in place (mobilenet_v2's, mnasnet1_0's first projection;
-  /// the models 0.2-2% faster over four A/B runs). Scaled rows (a squeeze-excite gate) are the
-  /// exception: packing scales each B vector once, not once per block.
+  /// the models 0.2-2% faster over four A/B runs). Scaled rows (a
+  /// squeeze-excite gate) are the exception: packing scales each B vector once,
+  /// not once per block.
   bool packB(const Blocking &plan) const {
     if (image)
       return true; // the micro-kernel addresses B as a matrix
