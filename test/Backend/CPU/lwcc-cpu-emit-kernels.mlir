@@ -182,7 +182,7 @@ func.func @packed(%a: memref<96x256xf32>, %b: memref<256x512xf32>, %c: memref<96
 
 // Rows of B of 256 bytes and more are packed (each thread packs a tile
 // once for all its row blocks); shorter ones are read in place, and so are
-// those of a GEMM with only two row blocks in all.
+// those of a GEMM with fewer than eight row blocks in all (two here).
 // AVX512-LABEL: func @packed_256_byte_rows
 // AVX512: memref.alloca() {alignment = 64 : i64} : memref<{{[0-9]+}}x64xf32>
 // AVX512: } {lwcc.parallel}

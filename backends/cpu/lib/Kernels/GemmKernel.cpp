@@ -280,11 +280,12 @@ private:
   /// packing with three row blocks or more: regnet_x_400mf's groups of 16
   /// channels (two blocks) ran 2x16x3136x144 in 0.293 ms packed, 0.252 in
   /// place, 10x16x196x144 0.066 and 0.050 (the model 5.70 -> 5.48 ms).
-  /// So does a plain GEMM's: 16x12544x32 (two 8-row blocks) 0.146 ms
-  /// packed, 0.120 in place (mobilenet_v2's, mnasnet1_0's first projection;
-  /// the models 0.2-2% faster over four A/B runs). Scaled rows (a
-  /// squeeze-excite gate) are the exception: packing scales each B vector once,
-  /// not once per block.
+  /// A plain GEMM's pays for it with eight row blocks or more; with fewer
+  /// the tile is too short-lived (1 thread, in place vs packed: 16x12544x32
+  /// 0.120 vs 0.146 ms, 24x3136x144 0.188 vs 0.230, 32x12544x32 0.244 vs
+  /// 0.267, 48x12544x32 0.366 vs 0.386; 64x12544x32 0.50 either way).
+  /// Scaled rows (a squeeze-excite gate) are the exception: packing scales
+  /// each B vector once, not once per block.
   bool packB(const Blocking &plan) const {
     if (image)
       return true; // the micro-kernel addresses B as a matrix
@@ -294,7 +295,7 @@ private:
       return plan.groupBlocks >= 3;
     // A thread running several groups packs a tile once for all of them,
     // so a plain GEMM counts its row blocks in all.
-    return plan.groupBlocks >= 2 && (rowScale || ceilDiv(m, block.rows) >= 3);
+    return plan.groupBlocks >= 2 && (rowScale || ceilDiv(m, block.rows) >= 8);
   }
 
   SmallVector<Value, 3> at(Value batch, Value row, Value col) {
