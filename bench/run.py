@@ -18,7 +18,11 @@ seconds at a time (bench/fma_peak itself reads 116-230 GFLOP/s with 2
 threads on the 2-vCPU VM lwcc is developed on): a slow phase that hit
 one side's 50 back-to-back runs and not the other's swung ratios by 20%
 and more, and one that spans most of a model's rounds still moves the
-pooled medians, less the paired ratio. GFLOP/s counts
+pooled medians, less the paired ratio. The row shows both ratios
+("pooled": lwcc ms / ORT ms), and under "machine" the median over its
+rounds of bench/fma_peak with that many threads, run at each round's
+start, as a share of the best: a row measured well below 100% was
+measured on a slowed machine. GFLOP/s counts
 2 x the multiply-accumulates of Conv/Gemm/MatMul in the graph as exported
 (train-time branches included); % peak divides by the FMA peak bench/fma_peak.c
 measures with that many threads (the best of 5 measurements: a peak
@@ -109,22 +113,28 @@ def run_times(output):
     return [float(t) for t in re.search(r"^times:(.*)$", output, re.M).group(1).split()]
 
 
-def alternate(commands, runs, rounds):
+def gflops_of(output):
+    return float(re.search(r"([0-9.]+) GFLOP/s", output).group(1))
+
+
+def alternate(commands, runs, rounds, probe):
     """Runs each command (`--bench N --times` appended) for `runs` runs in
-    all, taken in `rounds` rounds that alternate between the commands.
-    Returns each command's median ms over all its runs, and each round's
-    medians (one per command)."""
+    all, taken in `rounds` rounds that alternate between the commands, and
+    `probe` (bench/fma_peak) at the start of each round. Returns each
+    command's median ms over all its runs, each round's medians (one per
+    command), and the median of the probe's GFLOP/s."""
     per_round = -(-runs // rounds)
     pooled = [[] for _ in commands]
-    by_round = []
+    by_round, probed = [], []
     for _ in range(rounds):
+        probed.append(gflops_of(run(probe)))
         medians = []
         for i, command in enumerate(commands):
             times = run_times(run(command + ["--bench", str(per_round), "--times"]))
             pooled[i] += times
             medians.append(statistics.median(times))
         by_round.append(medians)
-    return [statistics.median(t) for t in pooled], by_round
+    return [statistics.median(t) for t in pooled], by_round, statistics.median(probed)
 
 
 def main():
@@ -148,14 +158,13 @@ def main():
     run(["clang-22", "-O3", "-march=native", "-mprefer-vector-width=512",
          "-ffp-contract=fast", "-pthread",
          os.path.join(ROOT, "bench", "fma_peak.c"), "-o", peak_exe])
-    peaks = {t: max(float(re.search(r"([0-9.]+) GFLOP/s", run([peak_exe, str(t)])).group(1))
-                    for _ in range(5))
+    peaks = {t: max(gflops_of(run([peak_exe, str(t)])) for _ in range(5))
              for t in set(threads) | {1}}
     for t in threads:
         print(f"measured FMA peak, {t} thread(s): {peaks[t]:.1f} GFLOP/s")
 
-    print(f"\n{'model':22} {'thr':>3} {'lwcc ms':>9} {'ORT ms':>9} {'ratio':>6} "
-          f"{'GFLOP/s':>8} {'% peak':>7} {'compile s':>9}")
+    print(f"\n{'model':22} {'thr':>3} {'lwcc ms':>9} {'ORT ms':>9} {'ratio':>6} {'pooled':>6} "
+          f"{'GFLOP/s':>8} {'% peak':>7} {'compile s':>9} {'machine':>7}")
     ratios = {t: [] for t in threads}
     for name in args.models.split(","):
         try:
@@ -169,17 +178,17 @@ def main():
             x = os.path.join(args.work, name + ".input.npy")
             np.save(x, np.random.default_rng(0).uniform(-1, 1, shape).astype(np.float32))
             for t in threads:
-                (ours, theirs), by_round = alternate(
+                (ours, theirs), by_round, probed = alternate(
                     [[os.path.join(args.bin, "lwcc-run"), lib, "--input", x, "--threads", str(t)],
                      ["node", os.path.join(ROOT, "scripts", "ort_run.js"), path,
                       os.path.join(args.work, name + ".ort"), "--threads", str(t), x]],
-                    args.runs, args.rounds)
+                    args.runs, args.rounds, [peak_exe, str(t)])
                 gflops = flops / (ours * 1e-3) / 1e9
                 ratio = statistics.median(a / b for a, b in by_round)
                 ratios[t].append(ratio)
                 print(f"{name:22} {t:3} {ours:9.2f} {theirs:9.2f} {ratio:6.2f} "
-                      f"{gflops:8.1f} {100 * gflops / peaks[t]:6.1f}% {compile_s:9.1f}",
-                      flush=True)
+                      f"{ours / theirs:6.2f} {gflops:8.1f} {100 * gflops / peaks[t]:6.1f}% "
+                      f"{compile_s:9.1f} {100 * probed / peaks[t]:6.0f}%", flush=True)
             if args.profile:
                 profiled = os.path.join(args.work, name + ".profile.so")
                 run([os.path.join(args.bin, "lwcc"), path, "-O3", "--profile", "-o", profiled])
