@@ -948,8 +948,7 @@ private:
       return {applyEpilogueBody(b, loc, epilogue, value, loaded),
               epilogueResult ? epilogueResult : c};
     };
-    // The tile's row `row` (index i), vectors `sum(j)`, finished and
-    // stored.
+    // Row `row` of the tile, its vectors `sum(j)`, finished and stored.
     auto storeRow = [&](Value row, bool withEpilogue,
                         function_ref<Value(int64_t)> sum) {
       for (int64_t j = 0; j < cols; ++j) {
