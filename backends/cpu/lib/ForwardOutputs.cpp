@@ -66,19 +66,19 @@ Value viewAs(OpBuilder &b, Location loc, Value output, MemRefType type) {
   auto outputType = llvm::cast<MemRefType>(output.getType());
   if (outputType.getShape() == type.getShape())
     return output;
-  Value flat = output;
-  if (outputType.getRank() != 1) {
-    ReassociationIndices all(outputType.getRank());
+  auto allInOne = [](int64_t rank) {
+    ReassociationIndices all(rank);
     std::iota(all.begin(), all.end(), 0);
+    return SmallVector<ReassociationIndices>{all};
+  };
+  Value flat = output;
+  if (outputType.getRank() != 1)
     flat = memref::CollapseShapeOp::create(b, loc, output,
-                                           ArrayRef<ReassociationIndices>{all});
-  }
+                                           allInOne(outputType.getRank()));
   if (type.getRank() == 1)
     return flat;
-  ReassociationIndices all(type.getRank());
-  std::iota(all.begin(), all.end(), 0);
   return memref::ExpandShapeOp::create(b, loc, type, flat,
-                                       ArrayRef<ReassociationIndices>{all});
+                                       allInOne(type.getRank()));
 }
 
 struct ForwardOutputsPass

@@ -199,9 +199,7 @@ public:
       rewriter.eraseOp(op);
     Value bMatrix = pair.pw.getDpsInputs()[1];
     rewriter.eraseOp(pair.pw);
-    if (Operation *collapse = bMatrix.getDefiningOp();
-        collapse && collapse->use_empty())
-      rewriter.eraseOp(collapse);
+    eraseUnusedView(rewriter, bMatrix);
     if (keepAlive)
       eraseFoldedPad(rewriter, *pad, keepAlive);
     if (expand)
@@ -211,6 +209,13 @@ public:
 private:
   static constexpr size_t kMaxEdgeBands = 4;
 
+  /// Erases the view (a GEMM's matrix view) defining `view` once the
+  /// kernel it fed is gone.
+  static void eraseUnusedView(RewriterBase &rewriter, Value view) {
+    if (Operation *def = view.getDefiningOp(); def && def->use_empty())
+      rewriter.eraseOp(def);
+  }
+
   /// The expansion's ops, its padded copy and the keep-alive loads of its
   /// result: the bands compute all of it.
   void eraseExpand(RewriterBase &rewriter) {
@@ -219,10 +224,8 @@ private:
     Value output = expand->gemm.getDpsInits()[0],
           input = expand->gemm.getDpsInputs()[1];
     rewriter.eraseOp(expand->gemm);
-    for (Value view : {output, input})
-      if (Operation *collapse = view.getDefiningOp();
-          collapse && collapse->use_empty())
-        rewriter.eraseOp(collapse);
+    eraseUnusedView(rewriter, output);
+    eraseUnusedView(rewriter, input);
     eraseFoldedPad(rewriter, expand->pad, /*keepAlive=*/nullptr);
     for (Operation *user :
          llvm::make_early_inc_range(expand->result.getUsers()))
