@@ -76,6 +76,12 @@ CASES = {
     # would leave the 49th column a panel of its own; it rides along with
     # the panel before instead.
     "k_pointwise_few_rows_7x7": ([1, 40, 7, 7], 48, 1, 1, [0, 0, 0, 0], 1, 1),
+    # im2col copies of narrow planes run flattened (each tap's row one
+    # shifted, masked read of the plane): regnet's groups of 16 at 7x7, a
+    # plain 3x3 at 7x7, and a dilated one at 10x10 (taps two rows away).
+    "k_im2col_flat_grouped": ([1, 48, 7, 7], 48, 3, 1, [1, 1, 1, 1], 1, 3),
+    "k_im2col_flat": ([1, 24, 7, 7], 20, 3, 1, [1, 1, 1, 1], 1, 1),
+    "k_im2col_flat_dilated": ([1, 8, 10, 10], 12, 3, 1, [2, 2, 2, 2], 2, 2),
 }
 
 

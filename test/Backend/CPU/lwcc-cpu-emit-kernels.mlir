@@ -365,6 +365,41 @@ func.func @im2col(%x: memref<1x2x9x20xf32>, %col: memref<2x3x3x9x20xf32>) {
 
 // -----
 
+// On narrow planes (rows of 7) the im2col runs on the flattened plane
+// instead: each tap's row of the column matrix, [C, 9, 49] flattened, is
+// four vectors, each one shifted read of the channel's plane (a shuffle
+// with zeros at the plane's start) with the lanes whose tap leaves the
+// image zeroed, the last vector a masked store; the padded copy goes.
+// AVX512-LABEL: func @im2col_flat
+// AVX512: scf.for %[[C:.+]] = %c0 to %c2 step %c1 {
+// AVX512-DAG: %[[COL:.+]] = memref.collapse_shape %arg1 {{\[}}[0], [1, 2], [3, 4]] : memref<2x3x3x7x7xf32> into memref<2x9x49xf32>
+// AVX512-DAG: %[[X:.+]] = memref.collapse_shape %arg0 {{\[}}[0], [1], [2, 3]] : memref<1x2x7x7xf32> into memref<1x2x49xf32>
+// AVX512: %[[FIRST:.+]] = vector.load %[[X]][%c0, %[[C]], %c0] : memref<1x2x49xf32>, vector<16xf32>
+// AVX512: %[[UP_LEFT:.+]] = vector.shuffle %[[ZERO:.+]], %[[FIRST]] [8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23]
+// AVX512: %[[MASKED:.+]] = arith.select %{{.+}}, %[[UP_LEFT]], %[[ZERO]]
+// AVX512: vector.store %[[MASKED]], %[[COL]][%[[C]], %c0, %c0] : memref<2x9x49xf32>, vector<16xf32>
+// AVX512: vector.maskedstore %[[COL]][%[[C]], %c0, %c48]
+// AVX512: %[[CENTRE:.+]] = vector.load %[[X]][%c0, %[[C]], %c16] : memref<1x2x49xf32>, vector<16xf32>
+// AVX512-NEXT: vector.store %[[CENTRE]], %[[COL]][%[[C]], %c4, %c16] : memref<2x9x49xf32>, vector<16xf32>
+// AVX512: } {lwcc.parallel}
+// AVX512-NEXT: return
+func.func @im2col_flat(%x: memref<1x2x7x7xf32>, %col: memref<2x3x3x7x7xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x2x9x9xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x2x9x9xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 2, 7, 7] [1, 1, 1, 1] : memref<1x2x9x9xf32> to memref<1x2x7x7xf32, strided<[162, 81, 9, 1], offset: 10>>
+  memref.copy %x, %interior : memref<1x2x7x7xf32> to memref<1x2x7x7xf32, strided<[162, 81, 9, 1], offset: 10>>
+  linalg.generic {indexing_maps = [affine_map<(c, y, x, oh, ow) -> (0, c, oh + y, ow + x)>, affine_map<(c, y, x, oh, ow) -> (c, y, x, oh, ow)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%p : memref<1x2x9x9xf32>) outs(%col : memref<2x3x3x7x7xf32>) attrs = {lwcc.kind = "im2col"} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x2x7x7xf32>
+  return
+}
+
+// -----
+
 // Kernels only take static f32 memrefs: integers and dynamic shapes stay.
 // AVX2-LABEL: func @declined
 // AVX2: linalg.matmul ins(%arg0, %arg1 : memref<4x4xi32>

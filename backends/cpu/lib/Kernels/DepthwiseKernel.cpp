@@ -173,8 +173,10 @@ public:
   }
 
   void emit() {
-    if (combine == Combine::MultiplyAdd && s0 == s1) {
+    if ((combine == Combine::MultiplyAdd || combine == Combine::Copy) &&
+        s0 == s1) {
       FlatDepthwise flat{input, output, top, left, kh, kw, s0, d0, d1};
+      flat.copy = combine == Combine::Copy;
       auto channels = [&](ChannelBody body) {
         forEachChannel([&](Value n, Value ch) {
           loadTaps(ch);

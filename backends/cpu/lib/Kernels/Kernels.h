@@ -107,9 +107,8 @@ struct ImplicitPad {
 /// (or a grouped im2col in its [1, G, C/G, Hp, Wp] view of one), if
 /// `reader` could read the source itself instead: nothing else reads P,
 /// and nothing between the copy and `reader` touches the source.
-std::optional<ImplicitPad> matchImplicitPad(mlir::Value padded,
-                                            mlir::Operation *reader,
-                                            double value);
+std::optional<ImplicitPad>
+matchImplicitPad(mlir::Value padded, mlir::Operation *reader, double value);
 
 /// The keep-alive load of `pad.source` after `reader`, if
 /// lwcc-cpu-mark-implicit-pads placed one.
@@ -145,8 +144,9 @@ struct Epilogue {
 mlir::TypedAttr constantFillValue(mlir::Operation *op);
 
 /// What of the bias broadcast (or constant fill) before `kernel` and the
-/// element-wise consumer after it, both on `out`, the kernel can absorb; `kernelInputs` are the
-/// buffers the kernel reads (the consumer's result must not be one).
+/// element-wise consumer after it, both on `out`, the kernel can absorb;
+/// `kernelInputs` are the buffers the kernel reads (the consumer's result must
+/// not be one).
 Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
                        mlir::ValueRange kernelInputs);
 
@@ -229,6 +229,9 @@ mlir::LogicalResult emitWindowKernel(mlir::RewriterBase &rewriter,
 struct FlatDepthwise {
   mlir::Value input, output;
   int64_t top, left, kh, kw, stride, d0, d1;
+  /// An im2col instead of a conv: `output` is [C, KH, KW, OH, OW] and each
+  /// tap's reads go to its own row (no weights, no epilogue).
+  bool copy = false;
 };
 /// One channel's plane: image n, channel ch, the channel's KH x KW weights
 /// (row-major scalars) and its bias (null without one).
@@ -247,8 +250,7 @@ emitFlatDepthwise(mlir::OpBuilder &b, mlir::Location loc,
                   llvm::function_ref<void(ChannelBody)> forEachChannel);
 /// Whether the window kernel takes depthwise conv `dw` in bands of `rows`
 /// output rows (its taps and peeled rows within the unrolling budget).
-bool depthwiseBandFits(mlir::linalg::DepthwiseConv2DNchwChwOp dw,
-                       int64_t rows);
+bool depthwiseBandFits(mlir::linalg::DepthwiseConv2DNchwChwOp dw, int64_t rows);
 
 /// Emits `dw` on the calling thread for one band: `input` [1, C, rows, W]
 /// the band's input rows, with `top` and `left` padding the kernel
