@@ -16,9 +16,10 @@ furthest behind first, with what each side ran.
 
 Names join for the torchvision models (a conv and its activation share the
 block's prefix). Where ORT names a fused node after an activation that is
-a layer of its own (bench/models.py's MobileNetV1: ".../features.53/Relu"
-for the conv of features.52), the two sides' rows stay apart: compare
-those by shape.
+a layer of its own (regnet's ".../f/b/b.2/Relu" for the conv ".../f/b/b.0",
+bench/models.py's MobileNetV1: ".../features.53/Relu" for the conv of
+features.52), its time joins the closest lwcc layer before it in the same
+block that ORT has no node for.
 """
 import argparse
 import collections
@@ -77,6 +78,27 @@ def lwcc_layers(output):
     return totals, kernels
 
 
+def join_siblings(mine, theirs, ops):
+    """Moves an ORT layer that lwcc does not have onto the lwcc layer before
+    it in the same block: ORT names a conv it fused with its activation
+    after the activation (".../b.2/Relu" for torchvision's conv ".../b.0",
+    ".../features.53/Relu" for bench/models.py's ".../features.52")."""
+    numbered = re.compile(r"^(.*)\.(\d+)$")
+    for layer in [k for k in theirs if k not in mine]:
+        m = numbered.match(layer)
+        if not m:
+            continue
+        prefix, index = m.group(1), int(m.group(2))
+        before = [int(n.group(2)) for n in map(numbered.match, mine)
+                  if n and n.group(1) == prefix and int(n.group(2)) < index
+                  and f"{prefix}.{n.group(2)}" not in theirs]
+        if not before:
+            continue
+        target = f"{prefix}.{max(before)}"
+        theirs[target] += theirs.pop(layer)
+        ops[target] |= ops.pop(layer, set())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("model")
@@ -111,6 +133,7 @@ def main():
 
     theirs, ops = ort_layers(trace)
     mine, kernels = lwcc_layers(lwcc)
+    join_siblings(mine, theirs, ops)
     print(f"sum of layers: lwcc {sum(mine.values()):.3f} ms, ORT {sum(theirs.values()):.3f} ms "
           f"({args.threads} thread(s); profiled runs are slower than unprofiled ones)")
     print(f"{'lwcc-ORT':>9} {'lwcc':>7} {'ORT':>7}  layer | lwcc kernels | ORT ops")
