@@ -82,6 +82,9 @@ CASES = {
     "k_im2col_flat_grouped": ([1, 48, 7, 7], 48, 3, 1, [1, 1, 1, 1], 1, 3),
     "k_im2col_flat": ([1, 24, 7, 7], 20, 3, 1, [1, 1, 1, 1], 1, 1),
     "k_im2col_flat_dilated": ([1, 8, 10, 10], 12, 3, 1, [2, 2, 2, 2], 2, 2),
+    # an im2col and its GEMM in two bands of 16 output rows, both reaching
+    # past the 63 x 63 image (the top and bottom padding).
+    "k_bands_stem": ([1, 3, 63, 63], 16, 3, 2, [1, 1, 1, 1], 1, 1),
 }
 
 
@@ -167,12 +170,12 @@ def chain(name, shape, layers, residual, normalised=False):
     inits += [numpy_helper.from_array(np.array(0, np.float32), "lo"),
               numpy_helper.from_array(np.array(6, np.float32), "hi")]
     nodes[-1].output[0] = "y"
-    size = shape[2]
+    size = list(shape[2:])
     for _, kernel, stride, _, _ in layers:
-        size = (size + 2 * (kernel // 2) - kernel) // stride + 1
+        size = [(s + 2 * (kernel // 2) - kernel) // stride + 1 for s in size]
     graph = helper.make_graph(
         nodes, name, [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c, size, size])], inits)
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, c] + size)], inits)
     m = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     m.ir_version = 7
     onnx.checker.check_model(m)
@@ -234,6 +237,12 @@ CHAINS = {
     # partial sums through C), then bias, residual add and relu on it.
     "k_chain_extra_column": ([1, 200, 7, 7], [(64, 1, 1, 1, "relu"),
                                               (200, 1, 1, 1, "relu")], True),
+    # im2col + GEMM in bands of 8 rows of 12 (too narrow for an image
+    # product, too few channels for Winograd): the second's residual add
+    # and relu read the bands' rows of the input; a stride-2 conv in two
+    # bands of 12 rows, its relu absorbed.
+    "k_bands_residual": ([1, 8, 16, 12], [(8, 3, 1, 1, "relu"), (8, 3, 1, 1, "relu")], True),
+    "k_bands_s2": ([1, 8, 48, 48], [(24, 3, 2, 1, "relu"), (24, 1, 1, 1, "relu")], False),
     # expand, depthwise 5x5 stride 2 on the phases (its bias and relu6
     # absorbed), project without an activation.
     "k_chain_phases": ([1, 8, 28, 28], [(24, 1, 1, 1, "relu6"), (24, 5, 2, 24, "relu6"),

@@ -71,6 +71,9 @@ struct CompileOptions {
   bool vectorKernels = true;
   /// Store GEMM weights in the order the kernels read them.
   bool packWeights = true;
+  /// Run an im2col and its GEMM in bands of output rows, the column matrix
+  /// never in memory (with the vector kernels only).
+  bool columnBands = true;
   /// Split the kernels' work across the context's threads.
   bool parallel = true;
   /// Time every kernel at run time (lwcc_profile_get, `lwcc-run --profile`).

@@ -128,6 +128,7 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.fuseDepthwisePointwise = options.fuseDepthwisePointwise;
   pipeline.vectorKernels = options.vectorKernels;
   pipeline.packWeights = options.packWeights;
+  pipeline.columnBands = options.columnBands;
   pipeline.parallel = options.parallel;
   pipeline.profile = options.profile;
   lwnn::GraphOptimizationOptions graph;

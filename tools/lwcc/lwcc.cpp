@@ -106,6 +106,10 @@ static cl::opt<bool> fuseDepthwisePointwise(
     "fuse-depthwise-pointwise",
     cl::desc("Run each large depthwise conv, the pointwise conv reading it and the expansion computing its input together in bands of rows (off: on the machines measured it did not pay)"),
     cl::cat(lwccCategory));
+static cl::opt<bool> noColumnBands(
+    "no-column-bands",
+    cl::desc("Write each im2col's column matrix to memory before its GEMM instead of running both in bands of output rows"),
+    cl::cat(lwccCategory));
 static cl::opt<bool> noVectorKernels(
     "no-vector-kernels",
     cl::desc("Lower GEMMs and depthwise convolutions as plain loops, without lwcc's kernels"),
@@ -160,6 +164,7 @@ int main(int argc, char **argv) {
   options.winograd = !noWinograd;
   options.fuseElementwise = !noFuseElementwise;
   options.packWeights = !noPackWeights;
+  options.columnBands = !noColumnBands;
   options.elideConcat = !noElideConcat;
   options.fuseDepthwisePointwise = fuseDepthwisePointwise;
   options.vectorKernels = !noVectorKernels;

@@ -77,6 +77,7 @@ void buildCPUToLLVMPipeline(OpPassManager &pm,
     EmitKernelsPassOptions kernels;
     kernels.vectorBits = options.vectorBits;
     kernels.vectorRegisters = options.vectorRegisters;
+    kernels.columnBands = options.columnBands;
     fpm.addPass(createEmitKernelsPass(kernels));
   }
   fpm.addPass(createLowerCopiesPass());

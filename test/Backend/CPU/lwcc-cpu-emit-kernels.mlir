@@ -400,6 +400,75 @@ func.func @im2col_flat(%x: memref<1x2x7x7xf32>, %col: memref<2x3x3x7x7xf32>) {
 
 // -----
 
+// An im2col whose column matrix only a GEMM reads runs with it in bands of
+// output rows (column-bands): per band the window kernel copies the band's
+// columns [C, KH, KW, rows, OW] to a stack buffer and the GEMM computes the
+// band's 128 output columns from it. Band 0's windows reach above the image
+// (the zero padding the window kernel supplies): it gets code of its own.
+// AVX512-LABEL: func @column_bands
+// AVX512-NOT: linalg.
+// AVX512: scf.for %[[BAND:.+]] = %c0 to %c2 step %c1 {
+// AVX512: %[[COLS:.+]] = memref.alloca() {alignment = 64 : i64} : memref<2x3x3x8x16xf32>
+// AVX512: scf.if
+// AVX512: vector.store %{{.+}}, %[[COLS]][%{{.+}}, %c1, %c0, %c0, %c0] : memref<2x3x3x8x16xf32>, vector<16xf32>
+// AVX512: memref.collapse_shape %[[COLS]] {{\[}}[0, 1, 2], [3, 4]] : memref<2x3x3x8x16xf32> into memref<18x128xf32>
+// AVX512: vector.fma
+// AVX512: } else {
+// AVX512: memref.collapse_shape %[[COLS]] {{\[}}[0, 1, 2], [3, 4]] : memref<2x3x3x8x16xf32> into memref<18x128xf32>
+// AVX512: vector.fma
+// AVX512: } {lwcc.parallel}
+// AVX512-NEXT: return
+func.func @column_bands(%x: memref<1x2x32x32xf32>, %w: memref<4x18xf32>, %y: memref<1x4x16x16xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x2x34x34xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x2x34x34xf32>)
+  %interior = memref.subview %p[0, 0, 1, 1] [1, 2, 32, 32] [1, 1, 1, 1] : memref<1x2x34x34xf32> to memref<1x2x32x32xf32, strided<[2312, 1156, 34, 1], offset: 35>>
+  memref.copy %x, %interior : memref<1x2x32x32xf32> to memref<1x2x32x32xf32, strided<[2312, 1156, 34, 1], offset: 35>>
+  %cols = memref.alloc() : memref<2x3x3x16x16xf32>
+  linalg.generic {indexing_maps = [affine_map<(c, y, x, oh, ow) -> (0, c, oh * 2 + y, ow * 2 + x)>, affine_map<(c, y, x, oh, ow) -> (c, y, x, oh, ow)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%p : memref<1x2x34x34xf32>) outs(%cols : memref<2x3x3x16x16xf32>) attrs = {lwcc.kind = "im2col"} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %b = memref.collapse_shape %cols [[0, 1, 2], [3, 4]] : memref<2x3x3x16x16xf32> into memref<18x256xf32>
+  %c = memref.collapse_shape %y [[0, 1], [2, 3]] : memref<1x4x16x16xf32> into memref<4x256xf32>
+  linalg.matmul ins(%w, %b : memref<4x18xf32>, memref<18x256xf32>) outs(%c : memref<4x256xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x2x32x32xf32>
+  return
+}
+
+
+// -----
+
+// Not where the conv's output shares bytes with its image (the arena gave
+// the image's bytes to the output once the im2col had read it): the bands
+// would overwrite rows later bands still read. The im2col keeps its buffer.
+// AVX512-LABEL: func @column_bands_shared_bytes
+// AVX512-NOT: memref.alloca
+// AVX512: vector.store {{.*}} : memref<2x3x3x16x16xf32>, vector<16xf32>
+// AVX512: } {lwcc.parallel}
+// AVX512: memref.collapse_shape %{{.+}} {{\[}}[0, 1, 2], [3, 4]] : memref<2x3x3x16x16xf32> into memref<18x256xf32>
+// AVX512-NOT: memref.alloca
+// AVX512: return
+func.func @column_bands_shared_bytes(%arena: memref<65536xi8>, %w: memref<4x18xf32>) {
+  %c0 = arith.constant 0 : index
+  %c16384 = arith.constant 16384 : index
+  %c4096 = arith.constant 4096 : index
+  %x = memref.view %arena[%c0][] : memref<65536xi8> to memref<1x2x33x33xf32>
+  %y = memref.view %arena[%c4096][] : memref<65536xi8> to memref<1x4x16x16xf32>
+  %cols = memref.view %arena[%c16384][] : memref<65536xi8> to memref<2x3x3x16x16xf32>
+  linalg.generic {indexing_maps = [affine_map<(c, y, x, oh, ow) -> (0, c, oh * 2 + y, ow * 2 + x)>, affine_map<(c, y, x, oh, ow) -> (c, y, x, oh, ow)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%x : memref<1x2x33x33xf32>) outs(%cols : memref<2x3x3x16x16xf32>) attrs = {lwcc.kind = "im2col"} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  %b = memref.collapse_shape %cols [[0, 1, 2], [3, 4]] : memref<2x3x3x16x16xf32> into memref<18x256xf32>
+  %c = memref.collapse_shape %y [[0, 1], [2, 3]] : memref<1x4x16x16xf32> into memref<4x256xf32>
+  linalg.matmul ins(%w, %b : memref<4x18xf32>, memref<18x256xf32>) outs(%c : memref<4x256xf32>)
+  return
+}
+
+// -----
+
 // Kernels only take static f32 memrefs: integers and dynamic shapes stay.
 // AVX2-LABEL: func @declined
 // AVX2: linalg.matmul ins(%arg0, %arg1 : memref<4x4xi32>

@@ -38,19 +38,6 @@ Operation *onlyOtherUser(Value value, ArrayRef<Operation *> except) {
   return found;
 }
 
-/// Whether `value` [1, M, H, W] has unit-stride rows one after another in
-/// each plane, so a band of its rows collapses to [M, rows * W].
-bool hasContiguousPlaneRows(Value value, ArrayRef<int64_t> shape) {
-  auto type = llvm::dyn_cast<MemRefType>(value.getType());
-  if (!type || type.getShape() != shape || !type.getElementType().isF32())
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides[3] == 1 && strides[2] == shape[3];
-}
-
 class BandEmitter {
 public:
   BandEmitter(DepthwisePointwise pair, int64_t rows, const VectorTarget &target)
@@ -135,9 +122,8 @@ public:
       return failure();
 
     span = (rows - 1) * stride + (kh - 1) * dilation + 1;
-    for (int64_t band = 0; band < height / rows; ++band)
-      if (!inner(band))
-        edgeBands.push_back(band);
+    bands = RowBands{rows, stride, span, top, imageHeight};
+    edgeBands = bands.edgeBands(height / rows);
     // Each edge band is emitted on its own: keep the code small.
     if (edgeBands.size() > kMaxEdgeBands)
       return failure();
@@ -176,9 +162,8 @@ public:
     Location loc = pair.pw.getLoc();
     rewriter.setInsertionPoint(pair.pw);
     OpBuilder &b = rewriter;
-    int64_t bands = height / rows;
     scf::ForOp loop =
-        buildLoop(b, loc, 0, bands, 1, {}, [&](Value band, ValueRange) {
+        buildLoop(b, loc, 0, height / rows, 1, {}, [&](Value band, ValueRange) {
           Value scratch = memref::AllocaOp::create(
               b, loc,
               MemRefType::get({1, channels, rows, width}, b.getF32Type()),
@@ -187,7 +172,10 @@ public:
             expandScratch = memref::AllocaOp::create(
                 b, loc, MemRefType::get(expandShape, b.getF32Type()),
                 b.getI64IntegerAttr(64));
-          emitBands(b, loc, band, scratch, 0);
+          bands.emitCases(b, loc, band, edgeBands,
+                          [&](std::optional<int64_t> known) {
+                            emitBand(b, loc, band, known, scratch);
+                          });
           return SmallVector<Value>();
         });
     markParallel(loop);
@@ -233,62 +221,25 @@ private:
         rewriter.eraseOp(user);
   }
 
-  /// Whether band `band`'s windows read only rows inside the image.
-  bool inner(int64_t band) const {
-    int64_t start = band * rows * stride - top;
-    return start >= 0 && start + span <= imageHeight;
-  }
-
-  /// From edge band `edge` on: `band` is edge band `edge` or a later one,
-  /// or an inner band.
-  void emitBands(OpBuilder &b, Location loc, Value band, Value scratch,
-                 size_t edge) {
-    if (edge == edgeBands.size())
-      return emitBand(b, loc, band, std::nullopt, scratch);
-    Value isEdge =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, band,
-                              indexConstant(b, loc, edgeBands[edge]));
-    auto branch = scf::IfOp::create(b, loc, isEdge, /*withElseRegion=*/true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(branch.thenBlock()->getTerminator());
-    emitBand(b, loc, band, edgeBands[edge], scratch);
-    b.setInsertionPoint(branch.elseBlock()->getTerminator());
-    emitBands(b, loc, band, scratch, edge + 1);
-  }
-
   /// One band: static where `known` gives its index.
   void emitBand(OpBuilder &b, Location loc, Value band,
                 std::optional<int64_t> known, Value scratch) {
-    auto index = [&](int64_t scale, int64_t offset) -> OpFoldResult {
-      if (known)
-        return b.getIndexAttr(*known * scale + offset);
-      AffineExpr d = b.getAffineDimExpr(0);
-      return affine::AffineApplyOp::create(
-                 b, loc, AffineMap::get(1, 0, d * scale + offset), band)
-          .getResult();
-    };
     // The window kernel supplies the rows above and below the image.
-    int64_t bandTop = 0, inputRows = span;
-    OpFoldResult firstRow = index(rows * stride, -top);
-    if (known) {
-      int64_t start = *known * rows * stride - top;
-      int64_t lo = std::max<int64_t>(0, start);
-      int64_t hi = std::min(imageHeight, start + span);
-      bandTop = lo - start;
-      inputRows = hi - lo;
-      firstRow = b.getIndexAttr(lo);
-    }
+    RowBands::Input rowsIn = bands.input(b, loc, band, known);
+    int64_t bandTop = rowsIn.top, inputRows = rowsIn.count;
+    OpFoldResult firstRow = rowsIn.first;
     Value input;
     if (expand) {
       // The band's rows of the expansion, into the stack.
       input = inputRows == span
                   ? expandScratch
-                  : rowsOf(b, loc, expandScratch, b.getIndexAttr(0), inputRows,
-                           expandShape);
+                  : planeRows(b, loc, expandScratch, b.getIndexAttr(0),
+                              inputRows, expandShape);
       SmallVector<ReassociationIndices> matrix = {{0, 1}, {2, 3}};
       Value inputBand = memref::CollapseShapeOp::create(
           b, loc,
-          rowsOf(b, loc, expand->input, firstRow, inputRows, expandInputShape),
+          planeRows(b, loc, expand->input, firstRow, inputRows,
+                    expandInputShape),
           matrix);
       Value outBand = memref::CollapseShapeOp::create(b, loc, input, matrix);
       emitGemmBand(b, expand->gemm, expandShape[3] * imageHeight, inputBand,
@@ -296,7 +247,8 @@ private:
                    expand->consumer ? outBand : Value(), target);
     } else {
       auto imageType = llvm::cast<MemRefType>(image.getType());
-      input = rowsOf(b, loc, image, firstRow, inputRows, imageType.getShape());
+      input =
+          planeRows(b, loc, image, firstRow, inputRows, imageType.getShape());
     }
 
     Epilogue epilogue = dwEpilogue;
@@ -307,29 +259,17 @@ private:
 
     SmallVector<ReassociationIndices> matrix = {{0, 1}, {2, 3}};
     Value bBand = memref::CollapseShapeOp::create(b, loc, scratch, matrix);
-    OpFoldResult outRow = index(rows, 0);
+    OpFoldResult outRow = RowBands::offset(b, loc, band, known, rows, 0);
     SmallVector<Value> views;
     for (Value view : bandViews)
       views.push_back(memref::CollapseShapeOp::create(
-          b, loc, rowsOf(b, loc, view, outRow, rows, pwShape), matrix));
+          b, loc, planeRows(b, loc, view, outRow, rows, pwShape), matrix));
     Value result = pwEpilogue.consumer ? views.back() : Value();
     ArrayRef<Value> inputs = ArrayRef<Value>(views).drop_front();
     if (pwEpilogue.consumer)
       inputs = inputs.drop_back();
     emitGemmBand(b, pair.pw, pwShape[2] * pwShape[3], bBand, views.front(),
                  pwEpilogue, inputs, result, target);
-  }
-
-  /// Rows [first, first + count) of `value` [1, C, H, W].
-  Value rowsOf(OpBuilder &b, Location loc, Value value, OpFoldResult first,
-               int64_t count, ArrayRef<int64_t> shape) {
-    SmallVector<OpFoldResult> offsets = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                         first, b.getIndexAttr(0)};
-    SmallVector<OpFoldResult> sizes = {
-        b.getIndexAttr(shape[0]), b.getIndexAttr(shape[1]),
-        b.getIndexAttr(count), b.getIndexAttr(shape[3])};
-    SmallVector<OpFoldResult> strides(4, b.getIndexAttr(1));
-    return memref::SubViewOp::create(b, loc, value, offsets, sizes, strides);
   }
 
   DepthwisePointwise pair;
@@ -347,6 +287,7 @@ private:
   /// The pointwise conv's output, its consumer's other inputs and its
   /// result, each cut into the band's rows.
   SmallVector<Value> bandViews;
+  RowBands bands;
   SmallVector<int64_t> edgeBands;
   /// With the expansion fused: its pieces and the band's rows of its
   /// output [1, Cexp, span, W] on the stack.

@@ -597,6 +597,29 @@ bool depthwiseBandFits(linalg::DepthwiseConv2DNchwChwOp dw, int64_t rows) {
          rows <= DepthwiseEmitter::kMaxPeeledRows;
 }
 
+std::optional<Im2colWindow> matchIm2col(linalg::GenericOp op) {
+  std::optional<WindowOp> window = asIm2col(op);
+  if (!window || window->grouped)
+    return std::nullopt;
+  return Im2colWindow{window->kh, window->s0, window->d0};
+}
+
+bool im2colBandFits(linalg::GenericOp op, int64_t rows) {
+  std::optional<WindowOp> window = asIm2col(op);
+  return window && window->kh * window->kw <= DepthwiseEmitter::kMaxTaps &&
+         rows <= DepthwiseEmitter::kMaxPeeledRows;
+}
+
+void emitIm2colBand(OpBuilder &b, linalg::GenericOp op, Value input,
+                    int64_t top, int64_t left, Value output,
+                    const VectorTarget &target) {
+  WindowOp window = *asIm2col(op);
+  window.output = output;
+  DepthwiseEmitter emitter(b, op.getLoc(), window, input, top, left, target);
+  emitter.serial = true;
+  emitter.emit();
+}
+
 void emitDepthwiseBand(OpBuilder &b, linalg::DepthwiseConv2DNchwChwOp dw,
                        Value input, int64_t top, int64_t left, Value output,
                        const Epilogue &epilogue, const VectorTarget &target) {

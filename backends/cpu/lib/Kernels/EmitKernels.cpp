@@ -58,6 +58,16 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
       fused.insert(taken.begin(), taken.end());
     }
     for (linalg::LinalgOp op : ops) {
+      auto gemm = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation());
+      if (!columnBands || !gemm || fused.contains(op))
+        continue;
+      SmallVector<Operation *> taken;
+      if (failed(emitColumnBands(rewriter, gemm, target, taken)))
+        continue;
+      ++numColumnBands;
+      fused.insert(taken.begin(), taken.end());
+    }
+    for (linalg::LinalgOp op : ops) {
       if (fused.contains(op))
         continue;
       auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation());

@@ -282,6 +282,10 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
   return epilogue;
 }
 
+bool mayShareBytes(Value a, Value b) {
+  return overlap(byteRange(a), byteRange(b));
+}
+
 TypedAttr constantFillValue(Operation *op) {
   auto linalgOp = llvm::dyn_cast<linalg::LinalgOp>(op);
   if (!linalgOp || linalgOp.getNumDpsInits() != 1)

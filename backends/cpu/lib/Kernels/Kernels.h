@@ -154,6 +154,11 @@ Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
 /// two dozen operations, not a clamp's two) to matter beside the kernel's.
 bool expensiveEpilogue(const Epilogue &epilogue);
 
+/// Whether memrefs `a` and `b` may address a common byte (constant-offset
+/// views of the arena are compared by their ranges; anything else by its
+/// root buffer).
+bool mayShareBytes(mlir::Value a, mlir::Value b);
+
 /// The consumer's body on vectors: `acc` for the kernel's input, the
 /// others from `loadedInputs` (in order, skipping the kernel's).
 mlir::Value applyEpilogueBody(mlir::OpBuilder &b, mlir::Location loc,
@@ -261,6 +266,71 @@ void emitDepthwiseBand(mlir::OpBuilder &b,
                        mlir::Value input, int64_t top, int64_t left,
                        mlir::Value output, const Epilogue &epilogue,
                        const VectorTarget &target);
+
+/// Bands of `rows` output rows of a window op with row stride `stride`,
+/// each reading `span` rows of an image `imageHeight` tall from band * rows
+/// * stride - top on (RowBands.cpp).
+struct RowBands {
+  int64_t rows = 1, stride = 1, span = 1, top = 0, imageHeight = 0;
+
+  /// Whether band `band`'s windows read only rows inside the image.
+  bool inner(int64_t band) const;
+  /// The bands of `bands` whose windows reach past the image.
+  llvm::SmallVector<int64_t> edgeBands(int64_t bands) const;
+  /// Emits `body` for band `band` (a loop's induction variable): once per
+  /// edge band in `edges`, under a test of the index, with the index known,
+  /// and once for the other bands (nullopt).
+  void emitCases(mlir::OpBuilder &b, mlir::Location loc, mlir::Value band,
+                 llvm::ArrayRef<int64_t> edges,
+                 llvm::function_ref<void(std::optional<int64_t>)> body) const;
+  /// band * scale + shift, a constant where `known`.
+  static mlir::OpFoldResult offset(mlir::OpBuilder &b, mlir::Location loc,
+                                   mlir::Value band,
+                                   std::optional<int64_t> known, int64_t scale,
+                                   int64_t shift);
+  /// The image rows a band reads (from `first`, `count` of them) and the
+  /// rows above them the window kernel supplies (`top`, edge bands only).
+  struct Input {
+    mlir::OpFoldResult first;
+    int64_t count, top;
+  };
+  Input input(mlir::OpBuilder &b, mlir::Location loc, mlir::Value band,
+              std::optional<int64_t> known) const;
+};
+
+/// Whether `value` [1, M, H, W] has unit-stride rows one after another in
+/// each plane, so a band of its rows collapses to [M, rows * W].
+bool hasContiguousPlaneRows(mlir::Value value, llvm::ArrayRef<int64_t> shape);
+
+/// Rows [first, first + count) of `value` [1, C, H, W] of shape `shape`.
+mlir::Value planeRows(mlir::OpBuilder &b, mlir::Location loc, mlir::Value value,
+                      mlir::OpFoldResult first, int64_t count,
+                      llvm::ArrayRef<int64_t> shape);
+
+/// A plain (not grouped) im2col copy's window along the rows.
+struct Im2colWindow {
+  int64_t kh, stride, dilation;
+};
+/// The window of `op` if it is a plain im2col copy the window kernel takes
+/// (lwcc-cpu-conv-to-gemm's [1, C, Hp, Wp] -> [C, KH, KW, OH, OW]).
+std::optional<Im2colWindow> matchIm2col(mlir::linalg::GenericOp op);
+/// Whether the window kernel takes im2col `op` in bands of `rows` output
+/// rows (its taps and peeled rows within the unrolling budget).
+bool im2colBandFits(mlir::linalg::GenericOp op, int64_t rows);
+/// Emits im2col `op` on the calling thread for one band: `input` [1, C,
+/// rows', W] the band's input rows, with `top` and `left` padding the kernel
+/// supplies, `output` [C, KH, KW, rows, OW] its columns.
+void emitIm2colBand(mlir::OpBuilder &b, mlir::linalg::GenericOp op,
+                    mlir::Value input, int64_t top, int64_t left,
+                    mlir::Value output, const VectorTarget &target);
+/// Runs the im2col whose column matrix only `gemm` reads (as its B) and
+/// `gemm` as one parallel loop over bands of output rows, the band's
+/// columns on the stack (ColumnBandKernel.cpp); `taken` gets both ops.
+/// Fails without emitting anything where the pair does not suit it.
+mlir::LogicalResult
+emitColumnBands(mlir::RewriterBase &rewriter, mlir::linalg::MatmulOp gemm,
+                const VectorTarget &target,
+                llvm::SmallVectorImpl<mlir::Operation *> &taken);
 
 /// Emits `op`'s GEMM on the calling thread for a band of its columns:
 /// `bBand` [K, N'] and `cBand` [M, N'], the epilogue's inputs and result as

@@ -70,6 +70,9 @@ struct CPUPipelineOptions {
   /// Store constant GEMM weights packed in the kernel's reading order
   /// (lwcc-cpu-pack-weights).
   bool packWeights = true;
+  /// Run an im2col and the GEMM reading it in bands of output rows, the
+  /// column matrix on the stack (lwcc-cpu-emit-kernels' column-bands).
+  bool columnBands = true;
   int64_t vectorBits = 256;
   int64_t vectorRegisters = 16;
   /// Run the kernels' parallel loops on the runtime's thread pool.

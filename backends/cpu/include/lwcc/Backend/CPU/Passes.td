@@ -274,6 +274,11 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     buffer and the GEMM kernel computes its columns of the pointwise output
     from it (bands whose windows reach past the image get code of their
     own; a pair the kernels cannot take gets its two kernels as usual).
+    With `column-bands`, an im2col whose column matrix only a GEMM reads
+    and that GEMM likewise become one parallel loop over bands of output
+    rows: per band the window kernel copies the band's columns to a stack
+    buffer (at most 128 KiB) and the GEMM kernel computes the band's output
+    columns from it.
     Everything else is left to the loop lowering.
   }];
   let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
@@ -283,10 +288,13 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     Option<"vectorBits", "vector-bits", "int64_t", "256",
            "Width of the target's vector registers in bits (128 NEON, 256 AVX2, 512 AVX-512)">,
     Option<"vectorRegisters", "vector-registers", "int64_t", "16",
-           "Number of vector registers (16 AVX2, 32 NEON and AVX-512)">
+           "Number of vector registers (16 AVX2, 32 NEON and AVX-512)">,
+    Option<"columnBands", "column-bands", "bool", "true",
+           "Run an im2col and the GEMM reading it in bands of output rows">
   ];
   let statistics = [
     Statistic<"numGemms", "num-gemms", "GEMMs given the register-blocked kernel">,
+    Statistic<"numColumnBands", "num-column-bands", "im2col + GEMM pairs run in bands of rows">,
     Statistic<"numWindows", "num-windows", "Depthwise convolutions and pools given the window kernel">,
     Statistic<"numReductions", "num-reductions", "Trailing-dimension reductions vectorised">,
     Statistic<"numImplicitPads", "num-implicit-pads", "Pads the window kernel supplies itself">,
