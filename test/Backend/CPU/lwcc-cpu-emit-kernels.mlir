@@ -191,7 +191,9 @@ func.func @packed(%a: memref<96x256xf32>, %b: memref<256x512xf32>, %c: memref<96
 // AVX512: } {lwcc.parallel}
 // AVX512-LABEL: func @unpacked_two_blocks
 // AVX512-NOT: memref.alloca
+// AVX512-NOT: memref.prefetch %arg1
 // AVX512: vector.load %arg1
+// AVX512-NOT: memref.prefetch %arg1
 // AVX512: } {lwcc.parallel}
 func.func @packed_256_byte_rows(%a: memref<96x256xf32>, %b: memref<256x64xf32>, %c: memref<96x64xf32>) {
   linalg.matmul ins(%a, %b : memref<96x256xf32>, memref<256x64xf32>) outs(%c : memref<96x64xf32>)
@@ -203,6 +205,21 @@ func.func @unpacked_252_byte_rows(%a: memref<96x256xf32>, %b: memref<256x63xf32>
 }
 func.func @unpacked_two_blocks(%a: memref<16x32xf32>, %b: memref<32x512xf32>, %c: memref<16x512xf32>) {
   linalg.matmul ins(%a, %b : memref<16x32xf32>, memref<32x512xf32>) outs(%c : memref<16x512xf32>)
+  return
+}
+
+// -----
+
+// A B read in place of 512 KiB or more (from L3 or memory: its K rows are
+// too many streams for the hardware prefetcher) is prefetched a tile
+// ahead, row by row, in the K loop; the smaller one above is not.
+// AVX512-LABEL: func @prefetched_b
+// AVX512-NOT: memref.alloca
+// AVX512: memref.prefetch %arg1[%[[K:[a-z0-9]+]], %{{.+}}], read, locality<3>, data : memref<32x4096xf32>
+// AVX512: vector.load %arg1[%[[K]], %{{.+}}] : memref<32x4096xf32>, vector<16xf32>
+// AVX512: } {lwcc.parallel}
+func.func @prefetched_b(%a: memref<16x32xf32>, %b: memref<32x4096xf32>, %c: memref<16x4096xf32>) {
+  linalg.matmul ins(%a, %b : memref<16x32xf32>, memref<32x4096xf32>) outs(%c : memref<16x4096xf32>)
   return
 }
 
