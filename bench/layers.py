@@ -84,17 +84,23 @@ def join_siblings(mine, theirs, ops):
     after the activation (".../b.2/Relu" for torchvision's conv ".../b.0",
     ".../features.53/Relu" for bench/models.py's ".../features.52")."""
     numbered = re.compile(r"^(.*)\.(\d+)$")
+
+    def index_under(layer, prefix):
+        """N where `layer` is prefix.N or prefix.N/..., else None."""
+        rest = layer[len(prefix) + 1:] if layer.startswith(prefix + ".") else ""
+        head = rest.split("/")[0]
+        return int(head) if head.isdigit() else None
+
     for layer in [k for k in theirs if k not in mine]:
         m = numbered.match(layer)
         if not m:
             continue
         prefix, index = m.group(1), int(m.group(2))
-        before = [int(n.group(2)) for n in map(numbered.match, mine)
-                  if n and n.group(1) == prefix and int(n.group(2)) < index
-                  and f"{prefix}.{n.group(2)}" not in theirs]
+        before = [(index_under(k, prefix), k) for k in mine if k not in theirs]
+        before = [(n, k) for n, k in before if n is not None and n < index]
         if not before:
             continue
-        target = f"{prefix}.{max(before)}"
+        target = max(before)[1]
         theirs[target] += theirs.pop(layer)
         ops[target] |= ops.pop(layer, set())
 
