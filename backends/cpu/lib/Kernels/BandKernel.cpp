@@ -54,14 +54,12 @@ public:
       top = expand->pad.top;
       left = expand->pad.left;
     } else {
-      Value padded = dw.getDpsInputs()[0];
-      pad = matchImplicitPad(padded, dw, 0.0);
-      keepAlive = pad ? findKeepAlive(*pad, dw) : nullptr;
-      if (keepAlive && !isVectorAddressable(pad->source))
-        keepAlive = nullptr;
-      image = keepAlive ? pad->source : padded;
-      top = keepAlive ? pad->top : 0;
-      left = keepAlive ? pad->left : 0;
+      PaddedRead read = readThroughPad(dw.getDpsInputs()[0], dw);
+      pad = read.pad;
+      keepAlive = read.keepAlive;
+      image = read.image;
+      top = read.top;
+      left = read.left;
     }
     filter = dw.getDpsInputs()[1];
     Value dwOut = dw.getDpsInits()[0];
@@ -96,8 +94,6 @@ public:
     Value a = pw.getDpsInputs()[0];
     if (!isVectorAddressable(a))
       return failure();
-    pwShape = llvm::to_vector(
-        llvm::cast<MemRefType>(pair.pwOut.getType()).getShape());
     // The image (or the expansion's input) is still read while earlier
     // bands' results are stored: the consumer's result must not share
     // bytes with it either.
@@ -108,17 +104,7 @@ public:
     if (pwEpilogue.bias &&
         llvm::cast<MemRefType>(pwEpilogue.bias.getType()).getRank() != 1)
       return failure();
-    bandViews.push_back(pair.pwOut);
-    if (pwEpilogue.consumer) {
-      for (auto [i, input] :
-           llvm::enumerate(pwEpilogue.consumer.getDpsInputs()))
-        if (static_cast<int64_t>(i) != pwEpilogue.kernelInput)
-          bandViews.push_back(input);
-      bandViews.push_back(pwEpilogue.result);
-    }
-    if (!llvm::all_of(bandViews, [&](Value view) {
-          return hasContiguousPlaneRows(view, pwShape);
-        }))
+    if (failed(output.init(pair.pwOut, pwEpilogue)))
       return failure();
 
     span = (rows - 1) * stride + (kh - 1) * dilation + 1;
@@ -162,9 +148,11 @@ public:
     Location loc = pair.pw.getLoc();
     rewriter.setInsertionPoint(pair.pw);
     OpBuilder &b = rewriter;
-    scf::ForOp loop =
-        buildLoop(b, loc, 0, height / rows, 1, {}, [&](Value band, ValueRange) {
-          Value scratch = memref::AllocaOp::create(
+    Value scratch;
+    bands.emitLoop(
+        b, loc, height / rows, edgeBands,
+        [&](Value) {
+          scratch = memref::AllocaOp::create(
               b, loc,
               MemRefType::get({1, channels, rows, width}, b.getF32Type()),
               b.getI64IntegerAttr(64));
@@ -172,13 +160,10 @@ public:
             expandScratch = memref::AllocaOp::create(
                 b, loc, MemRefType::get(expandShape, b.getF32Type()),
                 b.getI64IntegerAttr(64));
-          bands.emitCases(b, loc, band, edgeBands,
-                          [&](std::optional<int64_t> known) {
-                            emitBand(b, loc, band, known, scratch);
-                          });
-          return SmallVector<Value>();
+        },
+        [&](Value band, std::optional<int64_t> known) {
+          emitBand(b, loc, band, known, scratch);
         });
-    markParallel(loop);
 
     for (Operation *op : dwEpilogue.absorbed)
       rewriter.eraseOp(op);
@@ -257,19 +242,11 @@ private:
     emitDepthwiseBand(b, pair.dw, input, bandTop, left, scratch, epilogue,
                       target);
 
-    SmallVector<ReassociationIndices> matrix = {{0, 1}, {2, 3}};
-    Value bBand = memref::CollapseShapeOp::create(b, loc, scratch, matrix);
-    OpFoldResult outRow = RowBands::offset(b, loc, band, known, rows, 0);
-    SmallVector<Value> views;
-    for (Value view : bandViews)
-      views.push_back(memref::CollapseShapeOp::create(
-          b, loc, planeRows(b, loc, view, outRow, rows, pwShape), matrix));
-    Value result = pwEpilogue.consumer ? views.back() : Value();
-    ArrayRef<Value> inputs = ArrayRef<Value>(views).drop_front();
-    if (pwEpilogue.consumer)
-      inputs = inputs.drop_back();
-    emitGemmBand(b, pair.pw, pwShape[2] * pwShape[3], bBand, views.front(),
-                 pwEpilogue, inputs, result, target);
+    Value bBand = memref::CollapseShapeOp::create(
+        b, loc, scratch, SmallVector<ReassociationIndices>{{0, 1}, {2, 3}});
+    output.emitGemm(b, loc, pair.pw, bBand,
+                    RowBands::offset(b, loc, band, known, rows, 0), rows,
+                    target);
   }
 
   DepthwisePointwise pair;
@@ -283,10 +260,8 @@ private:
   int64_t stride = 1, dilation = 1, kh = 1, span = 1;
   int64_t channels = 0, height = 0, width = 0, imageHeight = 0;
   Epilogue dwEpilogue, pwEpilogue;
-  SmallVector<int64_t, 4> pwShape;
-  /// The pointwise conv's output, its consumer's other inputs and its
-  /// result, each cut into the band's rows.
-  SmallVector<Value> bandViews;
+  /// The pointwise conv's output and its epilogue, cut into bands of rows.
+  BandedOutput output;
   RowBands bands;
   SmallVector<int64_t> edgeBands;
   /// With the expansion fused: its pieces and the band's rows of its

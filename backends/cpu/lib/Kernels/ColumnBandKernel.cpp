@@ -102,18 +102,13 @@ public:
     width = colShape[4];
 
     // The padding the window kernel supplies itself.
-    Value padded = im2col.getDpsInputs()[0];
-    pad = matchImplicitPad(padded, im2col, 0.0);
-    keepAlive = pad ? findKeepAlive(*pad, im2col) : nullptr;
-    if (keepAlive && !isVectorAddressable(pad->source))
-      keepAlive = nullptr;
-    image = keepAlive ? pad->source : padded;
-    left = keepAlive ? pad->left : 0;
+    read = readThroughPad(im2col.getDpsInputs()[0], im2col);
+    image = read.image;
     auto imageType = llvm::dyn_cast<MemRefType>(image.getType());
     if (!imageType || imageType.getRank() != 4 || !isVectorAddressable(image))
       return failure();
     bands.imageHeight = imageType.getDimSize(2);
-    bands.top = keepAlive ? pad->top : 0;
+    bands.top = read.top;
 
     // The GEMM's output as the conv's [1, M, OH, OW].
     out = cView.getSrc();
@@ -122,8 +117,8 @@ public:
         cView.getReassociationIndices() !=
             SmallVector<ReassociationIndices>{{0, 1}, {2, 3}})
       return failure();
-    outShape =
-        llvm::to_vector(llvm::cast<MemRefType>(out.getType()).getShape());
+    ArrayRef<int64_t> outShape =
+        llvm::cast<MemRefType>(out.getType()).getShape();
     if (outShape.size() != 4 || outShape[0] != 1 || outShape[2] != height ||
         outShape[3] != width)
       return failure();
@@ -135,20 +130,11 @@ public:
 
     // The image is still read while earlier bands' results are stored: the
     // consumer's result must not share bytes with it.
-    epilogue = matchEpilogue(gemm, out, {a, image});
+    Epilogue epilogue = matchEpilogue(gemm, out, {a, image});
     if (epilogue.bias &&
         llvm::cast<MemRefType>(epilogue.bias.getType()).getRank() != 1)
       return failure();
-    bandViews.push_back(out);
-    if (epilogue.consumer) {
-      for (auto [i, input] : llvm::enumerate(epilogue.consumer.getDpsInputs()))
-        if (static_cast<int64_t>(i) != epilogue.kernelInput)
-          bandViews.push_back(input);
-      bandViews.push_back(epilogue.result);
-    }
-    if (!llvm::all_of(bandViews, [&](Value view) {
-          return hasContiguousPlaneRows(view, outShape);
-        }))
+    if (failed(output.init(out, epilogue)))
       return failure();
 
     // The fewest rows (dividing OH, at least two bands) wide enough for the
@@ -185,19 +171,18 @@ public:
     auto scratchType = MemRefType::get(
         {colShape[0], colShape[1], colShape[2], bands.rows, width},
         b.getF32Type());
-    scf::ForOp loop = buildLoop(
-        b, loc, 0, height / bands.rows, 1, {}, [&](Value band, ValueRange) {
-          Value scratch = memref::AllocaOp::create(b, loc, scratchType,
-                                                   b.getI64IntegerAttr(64));
-          bands.emitCases(b, loc, band, edgeBands,
-                          [&](std::optional<int64_t> known) {
-                            emitBand(b, loc, band, known, scratch);
-                          });
-          return SmallVector<Value>();
+    Value scratch;
+    bands.emitLoop(
+        b, loc, height / bands.rows, edgeBands,
+        [&](Value) {
+          scratch = memref::AllocaOp::create(b, loc, scratchType,
+                                             b.getI64IntegerAttr(64));
+        },
+        [&](Value band, std::optional<int64_t> known) {
+          emitBand(b, loc, band, known, scratch);
         });
-    markParallel(loop);
 
-    for (Operation *op : epilogue.absorbed)
+    for (Operation *op : output.epilogue.absorbed)
       rewriter.eraseOp(op);
     Value bMatrix = gemm.getDpsInputs()[1], cMatrix = gemm.getDpsInits()[0];
     rewriter.eraseOp(gemm);
@@ -205,8 +190,8 @@ public:
     eraseIfUnused(rewriter, cMatrix);
     rewriter.eraseOp(im2col);
     eraseIfUnused(rewriter, columns);
-    if (keepAlive)
-      eraseFoldedPad(rewriter, *pad, keepAlive);
+    if (read.keepAlive)
+      eraseFoldedPad(rewriter, *read.pad, read.keepAlive);
   }
 
   linalg::GenericOp im2colOp() const { return im2col; }
@@ -225,23 +210,13 @@ private:
     auto imageShape = llvm::cast<MemRefType>(image.getType()).getShape();
     Value input =
         planeRows(b, loc, image, rowsIn.first, rowsIn.count, imageShape);
-    emitIm2colBand(b, im2col, input, rowsIn.top, left, scratch, target);
+    emitIm2colBand(b, im2col, input, rowsIn.top, read.left, scratch, target);
 
     Value bBand = memref::CollapseShapeOp::create(
         b, loc, scratch, SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4}});
-    SmallVector<ReassociationIndices> matrix = {{0, 1}, {2, 3}};
-    OpFoldResult outRow = RowBands::offset(b, loc, band, known, bands.rows, 0);
-    SmallVector<Value> views;
-    for (Value view : bandViews)
-      views.push_back(memref::CollapseShapeOp::create(
-          b, loc, planeRows(b, loc, view, outRow, bands.rows, outShape),
-          matrix));
-    Value result = epilogue.consumer ? views.back() : Value();
-    ArrayRef<Value> inputs = ArrayRef<Value>(views).drop_front();
-    if (epilogue.consumer)
-      inputs = inputs.drop_back();
-    emitGemmBand(b, gemm, height * width, bBand, views.front(), epilogue,
-                 inputs, result, target);
+    output.emitGemm(b, loc, gemm, bBand,
+                    RowBands::offset(b, loc, band, known, bands.rows, 0),
+                    bands.rows, target);
   }
 
   const VectorTarget &target;
@@ -250,18 +225,13 @@ private:
   Im2colWindow window;
   /// The im2col's output [C, KH, KW, OH, OW], and the conv's [1, M, OH, OW].
   Value columns, out;
-  SmallVector<int64_t, 4> outShape;
   int64_t depth = 0, height = 0, width = 0;
 
-  std::optional<ImplicitPad> pad;
-  Operation *keepAlive = nullptr;
+  /// The image the im2col reads, through its implicit pad if it has one.
+  PaddedRead read;
   Value image;
-  int64_t left = 0;
 
-  Epilogue epilogue;
-  /// The conv's output, its consumer's other inputs and its result, each
-  /// cut into the band's rows.
-  SmallVector<Value> bandViews;
+  BandedOutput output;
   RowBands bands;
   SmallVector<int64_t> edgeBands;
 };

@@ -116,4 +116,16 @@ void eraseFoldedPad(RewriterBase &rewriter, const ImplicitPad &pad,
   rewriter.eraseOp(pad.fill);
 }
 
+PaddedRead readThroughPad(Value padded, Operation *reader) {
+  PaddedRead read;
+  read.pad = matchImplicitPad(padded, reader, 0.0);
+  read.keepAlive = read.pad ? findKeepAlive(*read.pad, reader) : nullptr;
+  if (read.keepAlive && !isVectorAddressable(read.pad->source))
+    read.keepAlive = nullptr;
+  read.image = read.keepAlive ? read.pad->source : padded;
+  read.top = read.keepAlive ? read.pad->top : 0;
+  read.left = read.keepAlive ? read.pad->left : 0;
+  return read;
+}
+
 } // namespace lwcc::cpu

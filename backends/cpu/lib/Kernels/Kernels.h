@@ -119,6 +119,18 @@ mlir::Operation *findKeepAlive(const ImplicitPad &pad, mlir::Operation *reader);
 void eraseFoldedPad(mlir::RewriterBase &rewriter, const ImplicitPad &pad,
                     mlir::Operation *keepAlive);
 
+/// What a kernel reading `padded` reads: the padded copy's source, with
+/// the rows and columns of padding it supplies itself, where the copy is an
+/// implicit pad whose source stayed live; `padded` itself otherwise.
+struct PaddedRead {
+  std::optional<ImplicitPad> pad;
+  /// The keep-alive load of the source (null: `padded` is read).
+  mlir::Operation *keepAlive = nullptr;
+  mlir::Value image;
+  int64_t top = 0, left = 0;
+};
+PaddedRead readThroughPad(mlir::Value padded, mlir::Operation *reader);
+
 /// Element-wise work around a kernel's output `out` that the kernel does in
 /// registers instead (see Epilogue.cpp).
 struct Epilogue {
@@ -296,6 +308,31 @@ struct RowBands {
   };
   Input input(mlir::OpBuilder &b, mlir::Location loc, mlir::Value band,
               std::optional<int64_t> known) const;
+  /// A parallel loop over `count` bands: per band `setUp` (what every band
+  /// needs first: its stack buffers), then `body` as emitCases calls it.
+  void emitLoop(
+      mlir::OpBuilder &b, mlir::Location loc, int64_t count,
+      llvm::ArrayRef<int64_t> edges,
+      llvm::function_ref<void(mlir::Value)> setUp,
+      llvm::function_ref<void(mlir::Value, std::optional<int64_t>)> body) const;
+};
+
+/// A conv's GEMM output [1, M, H, W] with its epilogue, computed a band of
+/// rows at a time (RowBands.cpp).
+struct BandedOutput {
+  llvm::SmallVector<int64_t, 4> shape;
+  Epilogue epilogue;
+  /// The output, the epilogue consumer's other inputs and its result.
+  llvm::SmallVector<mlir::Value> views;
+
+  /// Fails unless every view has contiguous rows of `out`'s shape.
+  mlir::LogicalResult init(mlir::Value out, const Epilogue &epilogue);
+  /// Emits `gemm` for output rows [row, row + rows) on the calling thread,
+  /// B the band's [K, rows * W].
+  void emitGemm(mlir::OpBuilder &b, mlir::Location loc,
+                mlir::linalg::MatmulOp gemm, mlir::Value bBand,
+                mlir::OpFoldResult row, int64_t rows,
+                const VectorTarget &target) const;
 };
 
 /// Whether `value` [1, M, H, W] has unit-stride rows one after another in

@@ -70,6 +70,51 @@ RowBands::Input RowBands::input(OpBuilder &b, Location loc, Value band,
   return {b.getIndexAttr(lo), hi - lo, lo - start};
 }
 
+void RowBands::emitLoop(
+    OpBuilder &b, Location loc, int64_t count, ArrayRef<int64_t> edges,
+    function_ref<void(Value)> setUp,
+    function_ref<void(Value, std::optional<int64_t>)> body) const {
+  scf::ForOp loop =
+      buildLoop(b, loc, 0, count, 1, {}, [&](Value band, ValueRange) {
+        setUp(band);
+        emitCases(b, loc, band, edges,
+                  [&](std::optional<int64_t> known) { body(band, known); });
+        return SmallVector<Value>();
+      });
+  markParallel(loop);
+}
+
+LogicalResult BandedOutput::init(Value out, const Epilogue &e) {
+  shape = llvm::to_vector(llvm::cast<MemRefType>(out.getType()).getShape());
+  epilogue = e;
+  views = {out};
+  if (epilogue.consumer) {
+    for (auto [i, input] : llvm::enumerate(epilogue.consumer.getDpsInputs()))
+      if (static_cast<int64_t>(i) != epilogue.kernelInput)
+        views.push_back(input);
+    views.push_back(epilogue.result);
+  }
+  return success(shape.size() == 4 && llvm::all_of(views, [&](Value view) {
+                   return hasContiguousPlaneRows(view, shape);
+                 }));
+}
+
+void BandedOutput::emitGemm(OpBuilder &b, Location loc, linalg::MatmulOp gemm,
+                            Value bBand, OpFoldResult row, int64_t rows,
+                            const VectorTarget &target) const {
+  SmallVector<ReassociationIndices> matrix = {{0, 1}, {2, 3}};
+  SmallVector<Value> bands;
+  for (Value view : views)
+    bands.push_back(memref::CollapseShapeOp::create(
+        b, loc, planeRows(b, loc, view, row, rows, shape), matrix));
+  Value result = epilogue.consumer ? bands.back() : Value();
+  ArrayRef<Value> inputs = ArrayRef<Value>(bands).drop_front();
+  if (epilogue.consumer)
+    inputs = inputs.drop_back();
+  emitGemmBand(b, gemm, shape[2] * shape[3], bBand, bands.front(), epilogue,
+               inputs, result, target);
+}
+
 bool hasContiguousPlaneRows(Value value, ArrayRef<int64_t> shape) {
   auto type = llvm::dyn_cast<MemRefType>(value.getType());
   if (!type || type.getShape() != shape || !type.getElementType().isF32())
