@@ -172,7 +172,7 @@ public:
       rewriter.eraseOp(op);
     Value bMatrix = pair.pw.getDpsInputs()[1];
     rewriter.eraseOp(pair.pw);
-    eraseUnusedView(rewriter, bMatrix);
+    eraseIfUnused(rewriter, bMatrix);
     if (keepAlive)
       eraseFoldedPad(rewriter, *pad, keepAlive);
     if (expand)
@@ -182,13 +182,6 @@ public:
 private:
   static constexpr size_t kMaxEdgeBands = 4;
 
-  /// Erases the view (a GEMM's matrix view) defining `view` once the
-  /// kernel it fed is gone.
-  static void eraseUnusedView(RewriterBase &rewriter, Value view) {
-    if (Operation *def = view.getDefiningOp(); def && def->use_empty())
-      rewriter.eraseOp(def);
-  }
-
   /// The expansion's ops, its padded copy and the keep-alive loads of its
   /// result: the bands compute all of it.
   void eraseExpand(RewriterBase &rewriter) {
@@ -197,8 +190,8 @@ private:
     Value output = expand->gemm.getDpsInits()[0],
           input = expand->gemm.getDpsInputs()[1];
     rewriter.eraseOp(expand->gemm);
-    eraseUnusedView(rewriter, output);
-    eraseUnusedView(rewriter, input);
+    eraseIfUnused(rewriter, output);
+    eraseIfUnused(rewriter, input);
     eraseFoldedPad(rewriter, expand->pad, /*keepAlive=*/nullptr);
     for (Operation *user :
          llvm::make_early_inc_range(expand->result.getUsers()))

@@ -43,30 +43,36 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    // Pairs lwcc-cpu-fuse-depthwise-pointwise tagged: the band kernel takes
-    // both ops, or neither, which then get kernels of their own below.
+    // The band kernels take both ops of a pair, or neither, which then get
+    // kernels of their own below; returns how many pairs were taken.
     llvm::DenseSet<Operation *> fused;
-    for (linalg::LinalgOp op : ops) {
-      auto dw =
-          llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op.getOperation());
+    auto takePairs = [&](function_ref<LogicalResult(
+                             Operation *, SmallVectorImpl<Operation *> &)>
+                             emitPair) {
+      int64_t pairs = 0;
+      for (linalg::LinalgOp op : ops) {
+        SmallVector<Operation *> taken;
+        if (fused.contains(op) || failed(emitPair(op, taken)))
+          continue;
+        ++pairs;
+        fused.insert(taken.begin(), taken.end());
+      }
+      return pairs;
+    };
+    // Depthwise + pointwise pairs lwcc-cpu-fuse-depthwise-pointwise tagged.
+    numBands += takePairs([&](Operation *op, auto &taken) {
+      auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op);
       if (!dw || !dw->hasAttr(kBandRowsAttr))
-        continue;
-      SmallVector<Operation *> taken;
-      if (failed(emitDepthwisePointwise(rewriter, dw, target, taken)))
-        continue;
-      ++numBands;
-      fused.insert(taken.begin(), taken.end());
-    }
-    for (linalg::LinalgOp op : ops) {
-      auto gemm = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation());
-      if (!columnBands || !gemm || fused.contains(op))
-        continue;
-      SmallVector<Operation *> taken;
-      if (failed(emitColumnBands(rewriter, gemm, target, taken)))
-        continue;
-      ++numColumnBands;
-      fused.insert(taken.begin(), taken.end());
-    }
+        return failure();
+      return emitDepthwisePointwise(rewriter, dw, target, taken);
+    });
+    if (columnBands)
+      numColumnBands += takePairs([&](Operation *op, auto &taken) {
+        auto gemm = llvm::dyn_cast<linalg::MatmulOp>(op);
+        if (!gemm)
+          return failure();
+        return emitColumnBands(rewriter, gemm, target, taken);
+      });
     for (linalg::LinalgOp op : ops) {
       if (fused.contains(op))
         continue;

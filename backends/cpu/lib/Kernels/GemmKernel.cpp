@@ -305,8 +305,7 @@ private:
   /// right: B's K rows are as many streams, too many for the hardware
   /// prefetcher once B comes from L3 or memory (AVX-512, where the GEMM
   /// reads B in place below eight row blocks: regnet_x_400mf's 32x12544x32
-  /// 0.357 -> 0.319 ms, mobilenet_v3_large's 16x12544x16 0.175 -> 0.155,
-  /// 1 thread, in the model).
+  /// 0.357-0.369 -> 0.313-0.319 ms, 1 thread, in the model).
   bool prefetchB(Value packedB) const {
     return !packedB && !bTiles && !image && tuning.packLongRows &&
            n > block.vectors * target.lanes && k * n * 4 >= kPrefetchBBytes;

@@ -335,6 +335,10 @@ struct BandedOutput {
                 const VectorTarget &target) const;
 };
 
+/// Erases the op defining `value` (a view a kernel read) once nothing uses
+/// it.
+void eraseIfUnused(mlir::RewriterBase &rewriter, mlir::Value value);
+
 /// Whether `value` [1, M, H, W] has unit-stride rows one after another in
 /// each plane, so a band of its rows collapses to [M, rows * W].
 bool hasContiguousPlaneRows(mlir::Value value, llvm::ArrayRef<int64_t> shape);

@@ -115,6 +115,11 @@ void BandedOutput::emitGemm(OpBuilder &b, Location loc, linalg::MatmulOp gemm,
                inputs, result, target);
 }
 
+void eraseIfUnused(RewriterBase &rewriter, Value value) {
+  if (Operation *def = value.getDefiningOp(); def && def->use_empty())
+    rewriter.eraseOp(def);
+}
+
 bool hasContiguousPlaneRows(Value value, ArrayRef<int64_t> shape) {
   auto type = llvm::dyn_cast<MemRefType>(value.getType());
   if (!type || type.getShape() != shape || !type.getElementType().isF32())
