@@ -74,6 +74,10 @@ struct CompileOptions {
   /// Run an im2col and its GEMM in bands of output rows, the column matrix
   /// never in memory (with the vector kernels only).
   bool columnBands = true;
+  /// The CPU tensors' layout: "nchw" everywhere, "nhwc" for every chain of
+  /// depthwise and pointwise convs that has a channels-last form, or
+  /// "auto" (lwcc-cpu-choose-layout's cost model decides per chain).
+  std::string layout = "nchw";
   /// Split the kernels' work across the context's threads.
   bool parallel = true;
   /// Time every kernel at run time (lwcc_profile_get, `lwcc-run --profile`).

@@ -114,6 +114,10 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
     pm.enableIRPrinting([](Pass *, Operation *) { return false; },
                         [](Pass *, Operation *) { return true; }, true, false);
   }
+  if (options.layout != "nchw" && options.layout != "nhwc" &&
+      options.layout != "auto")
+    return fail(result, "unknown layout '" + options.layout +
+                            "' (expected nchw, nhwc or auto)");
   auto registers = cpu::vectorRegisterFile(*target);
   if (!registers)
     return fail(result, errorText(registers.takeError()));
@@ -129,6 +133,7 @@ void compileModule(MLIRContext &context, ModuleOp module, const CompileOptions &
   pipeline.vectorKernels = options.vectorKernels;
   pipeline.packWeights = options.packWeights;
   pipeline.columnBands = options.columnBands;
+  pipeline.layout = options.layout;
   pipeline.parallel = options.parallel;
   pipeline.profile = options.profile;
   lwnn::GraphOptimizationOptions graph;

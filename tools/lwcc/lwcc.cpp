@@ -110,6 +110,10 @@ static cl::opt<bool> noColumnBands(
     "no-column-bands",
     cl::desc("Write each im2col's column matrix to memory before its GEMM instead of running both in bands of output rows"),
     cl::cat(lwccCategory));
+static cl::opt<std::string> layout(
+    "layout",
+    cl::desc("CPU tensor layout: nchw, nhwc (chains of depthwise and pointwise convs channels-last) or auto (where the cost model expects it to pay)"),
+    cl::init("nchw"), cl::cat(lwccCategory));
 static cl::opt<bool> noVectorKernels(
     "no-vector-kernels",
     cl::desc("Lower GEMMs and depthwise convolutions as plain loops, without lwcc's kernels"),
@@ -165,6 +169,7 @@ int main(int argc, char **argv) {
   options.fuseElementwise = !noFuseElementwise;
   options.packWeights = !noPackWeights;
   options.columnBands = !noColumnBands;
+  options.layout = layout;
   options.elideConcat = !noElideConcat;
   options.fuseDepthwisePointwise = fuseDepthwisePointwise;
   options.vectorKernels = !noVectorKernels;

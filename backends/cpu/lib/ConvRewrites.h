@@ -61,6 +61,9 @@ mlir::Value padWith(mlir::OpBuilder &b, mlir::Location loc, mlir::Value source,
                     llvm::ArrayRef<int64_t> low, llvm::ArrayRef<int64_t> high,
                     mlir::Value value);
 
+/// `weights` [R, C] as [C, R].
+mlir::DenseElementsAttr transposeMatrix(mlir::DenseElementsAttr weights);
+
 /// A zero of `tensor`'s element type.
 mlir::Value zeroOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor);
 

@@ -78,6 +78,22 @@ Value extendImage(OpBuilder &b, Location loc, Value input, int64_t rows,
                  zeroOf(b, loc, input));
 }
 
+/// `weights` [R, C] as [C, R].
+DenseElementsAttr transposeMatrix(DenseElementsAttr weights) {
+  auto type = llvm::cast<RankedTensorType>(weights.getType());
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  auto transposedType =
+      RankedTensorType::get({cols, rows}, type.getElementType());
+  if (weights.isSplat())
+    return weights.reshape(transposedType);
+  auto values = llvm::to_vector(weights.getValues<float>());
+  std::vector<float> flipped(values.size());
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      flipped[c * rows + r] = values[r * cols + c];
+  return DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
+}
+
 } // namespace lwcc::cpu
 
 namespace {
@@ -129,22 +145,6 @@ Value im2col(OpBuilder &b, Location loc, Value input, int64_t kh, int64_t kw,
   groups.push_back({lead - 1, lead, lead + 1});
   groups.push_back({lead + 2, lead + 3});
   return tensor::CollapseShapeOp::create(b, loc, copy.getResult(0), groups);
-}
-
-/// `weights` [R, C] as [C, R].
-DenseElementsAttr transposeMatrix(DenseElementsAttr weights) {
-  auto type = llvm::cast<RankedTensorType>(weights.getType());
-  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
-  auto transposedType =
-      RankedTensorType::get({cols, rows}, type.getElementType());
-  if (weights.isSplat())
-    return weights.reshape(transposedType);
-  auto values = llvm::to_vector(weights.getValues<float>());
-  std::vector<float> flipped(values.size());
-  for (int64_t r = 0; r < rows; ++r)
-    for (int64_t c = 0; c < cols; ++c)
-      flipped[c * rows + r] = values[r * cols + c];
-  return DenseElementsAttr::get(transposedType, ArrayRef<float>(flipped));
 }
 
 /// conv_2d_nchw_fchw as matmul, conv_2d_ngchw_gfchw (one more leading group

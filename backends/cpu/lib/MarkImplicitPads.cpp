@@ -27,14 +27,16 @@ struct MarkImplicitPadsPass
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> windows;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (isWindowOp(op))
+      if (isWindowOp(op) ||
+          llvm::isa<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()))
         windows.push_back(op);
     });
     for (linalg::LinalgOp conv : windows) {
       if (!conv.hasPureBufferSemantics())
         continue;
       std::optional<ImplicitPad> pad = matchImplicitPad(
-          conv.getDpsInputs()[0], conv, windowPadValue(conv));
+          conv.getDpsInputs()[0], conv,
+          isWindowOp(conv) ? windowPadValue(conv) : 0.0);
       if (!pad)
         continue;
       Operation *after = conv;

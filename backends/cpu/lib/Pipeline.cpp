@@ -30,6 +30,8 @@ void buildCPUToLinalgPipeline(OpPassManager &pm,
   if (options.fuseElementwise)
     fpm.addPass(createFuseElementwisePass());
   fpm.addPass(createCSEPass());
+  if (options.layout != "nchw")
+    fpm.addPass(createChooseLayoutPass({options.layout}));
   // After CSE, which merges the destinations these passes tell apart.
   fpm.addPass(createUntieInitsPass());
   if (options.elideConcat)

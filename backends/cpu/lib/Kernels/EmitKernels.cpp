@@ -35,7 +35,8 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
     VectorTarget target{vectorBits / 32, vectorRegisters};
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp>(
+      if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp,
+                    linalg::DepthwiseConv2DNhwcHwcOp, linalg::TransposeOp>(
               op.getOperation()) ||
           isWindowOp(op) ||
           (llvm::isa<linalg::GenericOp>(op.getOperation()) &&
@@ -77,7 +78,16 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
       if (fused.contains(op))
         continue;
       auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation());
-      if (generic && succeeded(emitWinogradInput(rewriter, generic, target))) {
+      if (auto transpose = llvm::dyn_cast<linalg::TransposeOp>(
+              op.getOperation())) {
+        if (succeeded(emitTransposeKernel(rewriter, transpose)))
+          ++numTransposes;
+      } else if (auto nhwc = llvm::dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(
+              op.getOperation())) {
+        if (succeeded(emitChannelsLastDepthwise(rewriter, nhwc, target)))
+          ++numChannelsLastDepthwise;
+      } else if (generic &&
+                 succeeded(emitWinogradInput(rewriter, generic, target))) {
         ++numWinogradInputs;
       } else if (generic &&
                  succeeded(emitWinogradOutput(rewriter, generic, target))) {

@@ -62,8 +62,8 @@ bool isIdentityGeneric(linalg::GenericOp generic) {
 
 /// The generic broadcasting a bias along the channels of `out`: 1-D along
 /// dimension 1, or for a grouped conv's [1, G, C/G, H, W] 2-D along
-/// dimensions 1 and 2.
-Value matchBias(linalg::GenericOp generic, Value out) {
+/// dimensions 1 and 2; with `channelsLast`, 1-D along the last dimension.
+Value matchBias(linalg::GenericOp generic, Value out, bool channelsLast) {
   if (generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
       generic.getDpsInits()[0] != out)
     return Value();
@@ -71,15 +71,16 @@ Value matchBias(linalg::GenericOp generic, Value out) {
   Value bias = generic.getDpsInputs()[0];
   auto biasType = llvm::dyn_cast<MemRefType>(bias.getType());
   int64_t rank = biasType ? biasType.getRank() : 0;
-  bool grouped = rank == 2 && outType.getRank() == 5;
+  bool grouped = rank == 2 && outType.getRank() == 5 && !channelsLast;
   if ((rank != 1 && !grouped) || outType.getRank() < 2)
     return Value();
   SmallVector<AffineExpr> channels;
   MLIRContext *ctx = generic.getContext();
+  int64_t first = channelsLast ? outType.getRank() - 1 : 1;
   for (int64_t i = 0; i < rank; ++i) {
-    if (biasType.getDimSize(i) != outType.getDimSize(1 + i))
+    if (biasType.getDimSize(i) != outType.getDimSize(first + i))
       return Value();
-    channels.push_back(getAffineDimExpr(1 + i, ctx));
+    channels.push_back(getAffineDimExpr(first + i, ctx));
   }
   SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
   if (maps[0] != AffineMap::get(outType.getRank(), 0, channels, ctx) ||
@@ -193,9 +194,11 @@ bool hoistBefore(Value value, Operation *point) {
 
 } // namespace
 
-Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
+Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs,
+                       bool channelsLast) {
   Epilogue epilogue;
   epilogue.out = out;
+  epilogue.biasOnLast = channelsLast;
   Value root = rootOf(out);
   // A caller's buffer (a model output) must hold the kernel's output
   // itself: a consumer writing elsewhere stays apart. Its bias or constant
@@ -207,7 +210,7 @@ Epilogue matchEpilogue(Operation *kernel, Value out, ValueRange kernelInputs) {
     if (!touches(op, root))
       continue;
     if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op))
-      epilogue.bias = matchBias(generic, out);
+      epilogue.bias = matchBias(generic, out, channelsLast);
     auto fill = llvm::dyn_cast_if_present<FloatAttr>(constantFillValue(op));
     if (!epilogue.bias && fill && fill.getType().isF32() &&
         llvm::cast<linalg::LinalgOp>(op).getDpsInits()[0] == out) {

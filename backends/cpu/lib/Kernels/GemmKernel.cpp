@@ -796,6 +796,16 @@ private:
     };
     auto fromBias = [&] {
       SmallVector<Value> accs;
+      if (epilogue.bias && epilogue.biasOnLast) {
+        for (int64_t i = 0; i < rows; ++i)
+          for (int64_t j = 0; j < cols; ++j)
+            accs.push_back(load(strip[j], epilogue.bias, {colIdx[j]}));
+        for (int64_t j = 0; j < extra; ++j)
+          accs.push_back(vector::BroadcastOp::create(
+              b, loc, columnType,
+              memref::LoadOp::create(b, loc, epilogue.bias, extraIdx[j])));
+        return accs;
+      }
       SmallVector<Value> column(columnRows, zero);
       for (int64_t i = 0; i < rows; ++i) {
         SmallVector<Value, 2> channel = {rowIdx[i]};
@@ -1326,12 +1336,19 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     SmallVector<Value, 3> reads = {a, bMat};
     if (rowScale)
       reads.push_back(rowScale);
-    epilogue = matchEpilogue(op, out, reads);
-    // The bias runs along the channels of the output: C's rows only for a
-    // batch-1 [1, M, H, W] output viewed as [M, H*W], or a grouped conv's
+    // A channels-last [1, H, W, M] output viewed as [H*W, M]: the bias runs
+    // along C's columns.
+    auto outType = llvm::cast<MemRefType>(out.getType());
+    bool biasOnColumns =
+        !batched && outType.getRank() == 4 && outType.getDimSize(0) == 1 &&
+        reassociation ==
+            SmallVector<ReassociationIndices>{{0, 1, 2}, {3}};
+    epilogue = matchEpilogue(op, out, reads, biasOnColumns);
+    // Otherwise it runs along the channels of the output: C's rows only for
+    // a batch-1 [1, M, H, W] output viewed as [M, H*W], or a grouped conv's
     // [1, G, M, H, W] viewed as [G, M, H*W].
     ReassociationIndices batchAndRows = {0, 1};
-    bool biasOnRows =
+    bool biasOnRows = biasOnColumns ||
         reassociation.size() == (batched ? 3u : 2u) &&
         reassociation[0] == batchAndRows &&
         (!batched || reassociation[1] == ReassociationIndices{2}) &&

@@ -75,16 +75,20 @@ std::optional<ImplicitPad> matchImplicitPad(Value padded, Operation *reader,
       !sourceType.isLastDimUnitStride() ||
       sourceType.getElementType() != paddedType.getElementType())
     return std::nullopt;
+  // A channels-last reader's rows and columns are dimensions 1 and 2.
+  bool channelsLast = llvm::isa<linalg::DepthwiseConv2DNhwcHwcOp>(reader);
+  int64_t channel = channelsLast ? 3 : 1, row = channelsLast ? 1 : 2;
   ArrayRef<int64_t> offsets = interior.getStaticOffsets();
   if (!llvm::equal(interior.getStaticSizes(), sourceType.getShape()) ||
       !llvm::all_of(interior.getStaticStrides(),
                     [](int64_t s) { return s == 1; }) ||
       llvm::any_of(offsets, ShapedType::isDynamic) || offsets[0] != 0 ||
-      offsets[1] != 0 || sourceType.getDimSize(0) != paddedType.getDimSize(0) ||
-      sourceType.getDimSize(1) != paddedType.getDimSize(1))
+      offsets[channel] != 0 ||
+      sourceType.getDimSize(0) != paddedType.getDimSize(0) ||
+      sourceType.getDimSize(channel) != paddedType.getDimSize(channel))
     return std::nullopt;
-  pad.top = offsets[2];
-  pad.left = offsets[3];
+  pad.top = offsets[row];
+  pad.left = offsets[row + 1];
   Block *block = reader->getBlock();
   if (pad.fill->getBlock() != block || copy->getBlock() != block ||
       !pad.fill->isBeforeInBlock(copy) || !copy->isBeforeInBlock(reader))

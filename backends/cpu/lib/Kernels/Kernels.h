@@ -138,6 +138,9 @@ struct Epilogue {
   /// The accumulators' start: 1-D, indexed by dimension 1 of `out`, or for
   /// a grouped conv's 5-D `out` 2-D, indexed by dimensions 1 and 2.
   mlir::Value bias;
+  /// The bias runs along `out`'s last dimension instead (a channels-last
+  /// [1, H, W, C] output, lwcc-cpu-choose-layout).
+  bool biasOnLast = false;
   /// Without a bias: the scalar a constant fill wrote to all of `out` (a
   /// zero bias, a pool's pad value), created before the kernel.
   mlir::Value initial;
@@ -158,9 +161,11 @@ mlir::TypedAttr constantFillValue(mlir::Operation *op);
 /// What of the bias broadcast (or constant fill) before `kernel` and the
 /// element-wise consumer after it, both on `out`, the kernel can absorb;
 /// `kernelInputs` are the buffers the kernel reads (the consumer's result must
-/// not be one).
+/// not be one). With `channelsLast`, `out` is [1, H, W, C] and its bias
+/// runs along C (biasOnLast).
 Epilogue matchEpilogue(mlir::Operation *kernel, mlir::Value out,
-                       mlir::ValueRange kernelInputs);
+                       mlir::ValueRange kernelInputs,
+                       bool channelsLast = false);
 
 /// Whether the epilogue's element-wise work is long enough (a sigmoid's
 /// two dozen operations, not a clamp's two) to matter beside the kernel's.
@@ -239,6 +244,21 @@ mlir::LogicalResult emitWindowKernel(mlir::RewriterBase &rewriter,
                                      mlir::linalg::LinalgOp op,
                                      const VectorTarget &target,
                                      bool &foldedPad);
+
+/// Replaces a float batch-1 linalg.depthwise_conv_2d_nhwc_hwc on static
+/// memrefs (lwcc-cpu-choose-layout's channels-last depthwise conv, its input
+/// already padded) with a kernel vectorised along the channels, absorbing
+/// its bias and element-wise consumer (ChannelsLastDepthwiseKernel.cpp).
+mlir::LogicalResult
+emitChannelsLastDepthwise(mlir::RewriterBase &rewriter,
+                          mlir::linalg::DepthwiseConv2DNhwcHwcOp op,
+                          const VectorTarget &target);
+
+/// Replaces a linalg.transpose of a contiguous batch-1 f32 image between
+/// NCHW and NHWC (lwcc-cpu-choose-layout's) with a kernel transposing 8x8
+/// blocks in registers (TransposeKernel.cpp).
+mlir::LogicalResult emitTransposeKernel(mlir::RewriterBase &rewriter,
+                                        mlir::linalg::TransposeOp op);
 
 /// A depthwise conv for the flattened-plane kernel (FlatPlaneKernel.cpp):
 /// `input` [N, C, H, W] read with the window's top and left padding

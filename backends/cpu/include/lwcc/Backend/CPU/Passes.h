@@ -73,6 +73,8 @@ struct CPUPipelineOptions {
   /// Run an im2col and the GEMM reading it in bands of output rows, the
   /// column matrix on the stack (lwcc-cpu-emit-kernels' column-bands).
   bool columnBands = true;
+  /// "nchw", or lwcc-cpu-choose-layout's "nhwc" or "auto".
+  std::string layout = "nchw";
   int64_t vectorBits = 256;
   int64_t vectorRegisters = 16;
   /// Run the kernels' parallel loops on the runtime's thread pool.

@@ -300,7 +300,9 @@ def EmitKernelsPass : Pass<"lwcc-cpu-emit-kernels", "::mlir::func::FuncOp"> {
     Statistic<"numImplicitPads", "num-implicit-pads", "Pads the window kernel supplies itself">,
     Statistic<"numWinogradInputs", "num-winograd-inputs", "Winograd input transforms vectorised">,
     Statistic<"numWinogradOutputs", "num-winograd-outputs", "Winograd output transforms vectorised">,
-    Statistic<"numBands", "num-bands", "Depthwise + pointwise pairs run in bands of rows">
+    Statistic<"numBands", "num-bands", "Depthwise + pointwise pairs run in bands of rows">,
+    Statistic<"numChannelsLastDepthwise", "num-channels-last-depthwise", "NHWC depthwise convolutions vectorised along the channels">,
+    Statistic<"numTransposes", "num-transposes", "NCHW <-> NHWC transposes in 8x8 blocks">
   ];
 }
 
@@ -369,6 +371,34 @@ def FuseElementwisePass : Pass<"lwcc-cpu-fuse-elementwise", "::mlir::func::FuncO
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];
+}
+
+def ChooseLayoutPass : Pass<"lwcc-cpu-choose-layout", "::mlir::func::FuncOp"> {
+  let summary = "Run chains of depthwise and pointwise convs channels-last (NHWC)";
+  let description = [{
+    lwnn's tensors are NCHW, and so is every kernel of the CPU backend
+    until this pass. It rewrites, on linalg tensors after
+    `lwcc-cpu-conv-to-gemm`, the convs that have an NHWC form the kernels
+    take (depthwise convs, and pointwise convs as the GEMM
+    [H*W, Cin] x [Cin, Cout] with the weights transposed at compile time)
+    and then the element-wise ops, pads and destinations of their
+    neighbourhood, so that a chain of such layers passes NHWC tensors from
+    one to the next. Where an NHWC value meets an op that stays NCHW (a
+    stem, a pool, a concat, the model's output) a `linalg.transpose`
+    converts it.
+
+    `layout=nhwc` rewrites every depthwise and pointwise conv it can;
+    `layout=auto` keeps NCHW for a chain unless the cost model (see
+    ChooseLayout.cpp) expects it to run faster channels-last.
+  }];
+  let options = [Option<"layout", "layout", "std::string", "\"auto\"",
+                        "nhwc (every conv it can) or auto (where it pays)">];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+  let statistics = [Statistic<"numChannelsLast", "num-channels-last",
+                              "Ops rewritten to NHWC">,
+                    Statistic<"numTransposes", "num-transposes",
+                              "Layout transposes at chain boundaries">];
 }
 
 def UntieInitsPass : Pass<"lwcc-cpu-untie-inits", "::mlir::func::FuncOp"> {
