@@ -68,6 +68,9 @@ CASES = {
     # 729 columns: on AVX-512 the last 9 take one masked vector instead of
     # 8 + 1 lanes, and B (rows of 2916 bytes) is packed.
     "k_pointwise_masked": ([1, 32, 27, 27], 128, 1, 1, [0, 0, 0, 0], 1, 1),
+    # 52 channels: channels-last (--layout=nhwc), three whole AVX-512 vectors
+    # and a 4-lane one per pixel, edge rows and columns in the padding.
+    "k_dw3_wide_channels": ([1, 52, 12, 12], 52, 3, 1, [1, 1, 1, 1], 1, 52),
     # an image product 289 columns wide (17 rows of 17): on AVX-512 the
     # last column rides along with the last full tile, its B values packed
     # beside the tile.
@@ -188,6 +191,11 @@ CHAINS = {
     # uses for the depthwise result the last pointwise reads.
     "k_chain_reuse": ([1, 8, 20, 20], [(16, 1, 1, 1, "relu"), (16, 3, 1, 16, "relu"),
                                         (16, 1, 1, 1, "relu")], False),
+    # 32 -> 64 and 64 -> 128 pointwise convs at 56x56 around a depthwise
+    # conv: the chain --layout=auto runs channels-last (the first conv
+    # reading its NCHW input in place, the result transposed back).
+    "k_chain_channels_last": ([1, 32, 56, 56], [(64, 1, 1, 1, "relu"), (64, 3, 1, 64, "relu"),
+                                                (128, 1, 1, 1, "relu")], False),
     # inverted residual: expand, depthwise stride 1, project, + input, relu6.
     "k_chain_residual": ([1, 8, 14, 14], [(24, 1, 1, 1, "relu6"), (24, 3, 1, 24, "relu6"),
                                            (8, 1, 1, 1, "relu6")], True),

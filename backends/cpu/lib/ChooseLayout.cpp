@@ -58,8 +58,8 @@ RankedTensorType permuted(Type type, ArrayRef<int64_t> perm) {
 Value transposed(OpBuilder &b, Location loc, Value value,
                  ArrayRef<int64_t> perm) {
   RankedTensorType type = permuted(value.getType(), perm);
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                       type.getElementType());
+  Value init =
+      tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType());
   return linalg::TransposeOp::create(b, loc, value, init, perm).getResult()[0];
 }
 
@@ -83,16 +83,25 @@ std::optional<PointwiseGemm> matchPointwise(tensor::ExpandShapeOp expand) {
       !match.weights.getElementType().isF32())
     return std::nullopt;
   SmallVector<ReassociationIndices> image = {{0, 1}, {2, 3}};
-  auto b = gemm.getInputs()[1].getDefiningOp<tensor::CollapseShapeOp>();
   auto c = gemm.getOutputs()[0].getDefiningOp<tensor::CollapseShapeOp>();
-  if (!b || !c || b.getReassociationIndices() != image ||
-      c.getReassociationIndices() != image ||
-      expand.getReassociationIndices() != image || !isImage(b.getSrc()) ||
-      !isImage(c.getSrc()) ||
+  if (!c || c.getReassociationIndices() != image ||
+      expand.getReassociationIndices() != image || !isImage(c.getSrc()) ||
       llvm::cast<RankedTensorType>(c.getSrc().getType()).getDimSize(0) != 1)
     return std::nullopt;
-  match.input = b.getSrc();
   match.init = c.getSrc();
+  // B is the input image viewed as [K, H*W], or, where the canonicaliser
+  // folded that view of a view, another product, whose image is its
+  // expansion.
+  Value b = gemm.getInputs()[1];
+  if (auto collapse = b.getDefiningOp<tensor::CollapseShapeOp>();
+      collapse && collapse.getReassociationIndices() == image)
+    match.input = collapse.getSrc();
+  for (Operation *user : b.getUsers())
+    if (auto view = llvm::dyn_cast<tensor::ExpandShapeOp>(user);
+        !match.input && view && view.getReassociationIndices() == image)
+      match.input = view.getResult();
+  if (!match.input || !isImage(match.input))
+    return std::nullopt;
   return match;
 }
 
@@ -127,6 +136,49 @@ bool isImagePad(tensor::PadOp pad) {
   return low[0] == 0 && low[1] == 0 && high[0] == 0 && high[1] == 0;
 }
 
+/// layout=auto's cost model, from profiles on a Zen 4 core (AVX-512,
+/// 1 MiB L2; README's layout section has the numbers). Alone, a
+/// channels-last pointwise conv ran 5-12% faster where its output channels
+/// are 64 or 128 (one or two of the GEMM's 6 x 4-vector tiles: the weights
+/// stay in cache while the pixels stream past) and its image has 56x56
+/// pixels or more; at 28x28 within noise (inside mobilenet_v1 3-5% slower
+/// with 256 channels), for other multiples of 16 within noise, and up to
+/// 60% slower with 24 or 40 channels (ragged vectors) or 7x7 pixels (49
+/// rows: all the weights streamed once per 6 rows). A conv goes
+/// channels-last only with another such conv next to it in a chain
+/// (through depthwise convs, pads and element-wise ops, which follow their
+/// input's layout), so the chain's gains pay for the transposes at its
+/// ends.
+constexpr int64_t kChannelsLastPixels = 56 * 56;
+constexpr int64_t kChannelsLastOutputs[] = {64, 128};
+
+bool pointwisePaysChannelsLast(RankedTensorType out) {
+  return out.getDimSize(2) * out.getDimSize(3) >= kChannelsLastPixels &&
+         llvm::is_contained(kChannelsLastOutputs, out.getDimSize(1));
+}
+
+/// The candidate (a pointwise conv's expanded product) whose output
+/// reaches `value` through ops that follow their input's layout, if any.
+Operation *feedingCandidate(Value value,
+                            const DenseSet<Operation *> &candidates,
+                            int64_t depth = 8) {
+  Operation *def = value.getDefiningOp();
+  if (!def || depth == 0)
+    return nullptr;
+  if (candidates.contains(def))
+    return def;
+  if (auto pad = llvm::dyn_cast<tensor::PadOp>(def))
+    return feedingCandidate(pad.getSource(), candidates, depth - 1);
+  if (auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(def))
+    return feedingCandidate(dw.getInputs()[0], candidates, depth - 1);
+  if (auto generic = llvm::dyn_cast<linalg::GenericOp>(def);
+      generic && isImageElementwise(generic))
+    for (Value input : generic.getDpsInputs())
+      if (Operation *found = feedingCandidate(input, candidates, depth - 1))
+        return found;
+  return nullptr;
+}
+
 struct ChannelsLast {
   OpBuilder b;
   /// NCHW values and their NHWC twins.
@@ -142,6 +194,21 @@ struct ChannelsLast {
   void setTwin(Operation *op, Value twin) {
     twins[op->getResult(0)] = twin;
     rewritten.push_back(op);
+  }
+
+  /// Whether `value` has an NHWC twin or gets one without a transpose (a
+  /// destination or a pad of a value that has one).
+  bool hasCheapTwin(Value value) {
+    if (twins.contains(value))
+      return true;
+    Operation *def = value.getDefiningOp();
+    if (llvm::isa_and_present<tensor::EmptyOp>(def))
+      return true;
+    if (auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(def))
+      return isImageElementwise(generic) &&
+             llvm::none_of(generic.getDpsInputs(), isImage);
+    auto pad = llvm::dyn_cast_if_present<tensor::PadOp>(def);
+    return pad && isImagePad(pad) && hasCheapTwin(pad.getSource());
   }
 
   /// `value` in NHWC: its twin, a twin made for a destination or a pad,
@@ -193,9 +260,8 @@ struct ChannelsLast {
         results = {results[0], results[2], results[3], results[1]};
       }
       inputs.push_back(value);
-      maps.push_back(
-          AffineMap::get(4, 0, results, ctx).replaceDimsAndSymbols(rename, {},
-                                                                   4, 0));
+      maps.push_back(AffineMap::get(4, 0, results, ctx)
+                         .replaceDimsAndSymbols(rename, {}, 4, 0));
     }
     Value init = channelsLast(op.getDpsInits()[0]);
     maps.push_back(AffineMap::getMultiDimIdentityMap(4, ctx));
@@ -217,29 +283,44 @@ struct ChannelsLast {
     };
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(pad);
-    return lwcc::cpu::padWith(b, pad.getLoc(), source,
-                              permute(pad.getStaticLow()),
-                              permute(pad.getStaticHigh()),
-                              pad.getConstantPaddingValue());
+    return lwcc::cpu::padWith(
+        b, pad.getLoc(), source, permute(pad.getStaticLow()),
+        permute(pad.getStaticHigh()), pad.getConstantPaddingValue());
   }
 
-  void rewritePointwise(tensor::ExpandShapeOp expand,
-                        PointwiseGemm pw) {
+  void rewritePointwise(tensor::ExpandShapeOp expand, PointwiseGemm pw) {
     Location loc = pw.gemm.getLoc();
-    Value input = channelsLast(pw.input);
+    // An NCHW input the GEMM reads as it is, A [K, H*W] transposed (its
+    // kernel reads A one element at a time): no transpose to NHWC first.
+    bool readTransposed = !hasCheapTwin(pw.input);
+    Value input = readTransposed ? pw.input : channelsLast(pw.input);
     Value init = channelsLast(pw.init);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(expand);
     SmallVector<ReassociationIndices> pixels = {{0, 1, 2}, {3}};
-    Value a = lwcc::cpu::collapse(b, loc, input, pixels);
+    SmallVector<ReassociationIndices> planes = {{0, 1}, {2, 3}};
+    Value a =
+        lwcc::cpu::collapse(b, loc, input, readTransposed ? planes : pixels);
     Value c = lwcc::cpu::collapse(b, loc, init, pixels);
-    Value weights =
-        arith::ConstantOp::create(b, loc, lwcc::cpu::transposeMatrix(pw.weights));
+    Value weights = arith::ConstantOp::create(
+        b, loc, lwcc::cpu::transposeMatrix(pw.weights));
+    SmallVector<NamedAttribute> attributes;
+    if (readTransposed) {
+      MLIRContext *ctx = b.getContext();
+      AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+                 k = getAffineDimExpr(2, ctx);
+      attributes.push_back(b.getNamedAttr(
+          "indexing_maps",
+          b.getAffineMapArrayAttr({AffineMap::get(3, 0, {k, m}, ctx),
+                                   AffineMap::get(3, 0, {k, n}, ctx),
+                                   AffineMap::get(3, 0, {m, n}, ctx)})));
+    }
     auto gemm = linalg::MatmulOp::create(b, loc, TypeRange{c.getType()},
-                                         ValueRange{a, weights}, ValueRange{c});
+                                         ValueRange{a, weights}, ValueRange{c},
+                                         attributes);
     gemm->setAttr(kKindAttr, b.getStringAttr("pointwise"));
-    Value result = tensor::ExpandShapeOp::create(
-        b, loc, init.getType(), gemm.getResult(0), pixels);
+    Value result = tensor::ExpandShapeOp::create(b, loc, init.getType(),
+                                                 gemm.getResult(0), pixels);
     setTwin(expand, result);
     maybeDead.append({pw.gemm, pw.gemm.getInputs()[1].getDefiningOp(),
                       pw.gemm.getOutputs()[0].getDefiningOp()});
@@ -320,13 +401,42 @@ struct ChooseLayoutPass
     SmallVector<Operation *> ops;
     for (Operation &op : body)
       ops.push_back(&op);
+    bool everywhere = layout == "nhwc";
+    // layout=auto: the convs its cost model picks, kept where another is
+    // next to them in a chain. Measured on 512-bit vectors only.
+    DenseSet<Operation *> chosen;
+    if (!everywhere && vectorBits == 512) {
+      DenseSet<Operation *> candidates;
+      SmallVector<std::pair<Operation *, Value>> inputs;
+      for (Operation &op : body)
+        if (auto expand = llvm::dyn_cast<tensor::ExpandShapeOp>(op))
+          if (std::optional<PointwiseGemm> pw = matchPointwise(expand);
+              pw && pointwisePaysChannelsLast(expand.getResultType())) {
+            candidates.insert(expand);
+            inputs.push_back({expand, pw->input});
+          }
+      for (auto [candidate, input] : inputs)
+        if (Operation *feeding = feedingCandidate(input, candidates)) {
+          chosen.insert(candidate);
+          chosen.insert(feeding);
+        }
+    }
+    auto isChannelsLast = [&](Value value) {
+      if (rewrite.twins.contains(value))
+        return true;
+      auto pad = value.getDefiningOp<tensor::PadOp>();
+      return pad && rewrite.twins.contains(pad.getSource());
+    };
     for (Operation *op : ops) {
       if (auto expand = llvm::dyn_cast<tensor::ExpandShapeOp>(op)) {
-        if (std::optional<PointwiseGemm> pw = matchPointwise(expand))
+        std::optional<PointwiseGemm> pw = matchPointwise(expand);
+        if (pw && (everywhere || chosen.contains(expand)))
           rewrite.rewritePointwise(expand, *pw);
-      } else if (auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op)) {
+      } else if (auto dw =
+                     llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op)) {
         DenseElementsAttr filter;
-        if (isConstantDepthwise(dw, filter))
+        if (isConstantDepthwise(dw, filter) &&
+            (everywhere || isChannelsLast(dw.getInputs()[0])))
           rewrite.rewriteDepthwise(dw, filter);
       } else if (auto generic = llvm::dyn_cast<linalg::GenericOp>(op)) {
         if (isImageElementwise(generic) &&

@@ -31,7 +31,7 @@ void buildCPUToLinalgPipeline(OpPassManager &pm,
     fpm.addPass(createFuseElementwisePass());
   fpm.addPass(createCSEPass());
   if (options.layout != "nchw")
-    fpm.addPass(createChooseLayoutPass({options.layout}));
+    fpm.addPass(createChooseLayoutPass({options.layout, options.vectorBits}));
   // After CSE, which merges the destinations these passes tell apart.
   fpm.addPass(createUntieInitsPass());
   if (options.elideConcat)

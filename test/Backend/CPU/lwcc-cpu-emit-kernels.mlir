@@ -1169,3 +1169,121 @@ func.func @staged_epilogue(%a: memref<6x4xf32>, %b: memref<4x16xf32>,
   memref.copy %res, %r : memref<1x6x4x4xf32> to memref<1x6x4x4xf32>
   return
 }
+
+// -----
+
+// A channels-last depthwise conv (lwcc-cpu-choose-layout) reading the source
+// of an implicit zero pad, with its bias along the channels and a relu: the
+// kernel vectorises along the 32 channels (two vectors per pixel on
+// AVX-512, in one strip of channels), starts from the bias vectors and
+// clamps before the store. Rows 0 and 7 (their top / bottom taps in the
+// padding) get code of their own; in a row, pixels 1..4 loop in a group of
+// four and the edge columns 0 and 7 and the rest (5, 6) run as one more
+// group with the edges' outer taps skipped. The pad's fill and copy, the
+// bias broadcast and the relu go.
+// AVX512-LABEL: func @channels_last_depthwise
+// AVX512-NOT: memref.copy
+// AVX512: scf.for %[[Y:.+]] = %c0 to %c8 step %c1 {
+// AVX512: scf.if
+// AVX512: vector.load %arg2[%c0] : memref<32xf32>, vector<16xf32>
+// AVX512: vector.load %arg0[%c0, %{{.+}}, %{{.+}}, %c0] : memref<1x8x8x32xf32>, vector<16xf32>
+// AVX512: vector.fma {{.*}} : vector<16xf32>
+// AVX512: arith.maximumf {{.*}} : vector<16xf32>
+// AVX512: vector.store {{.*}}, %arg3[%c0, {{.*}}] : memref<1x8x8x32xf32>, vector<16xf32>
+// AVX512: } {lwcc.parallel}
+// AVX512-NOT: memref.alloc
+// AVX512-NOT: linalg.
+// AVX512-NOT: lwcc.keep_alive
+// The same for NEON (4-lane vectors): two per strip, a loop over the
+// strips of 8 channels.
+// NEON-LABEL: func @channels_last_depthwise
+// NEON: scf.for %{{.+}} = %c0 to %c32 step %c8 {
+// NEON: vector.fma {{.*}} : vector<4xf32>
+// NEON: } {lwcc.parallel}
+// NEON-NOT: linalg.
+func.func @channels_last_depthwise(%x: memref<1x8x8x32xf32>, %w: memref<3x3x32xf32>, %bias: memref<32xf32>, %y: memref<1x8x8x32xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x10x10x32xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x10x10x32xf32>)
+  %interior = memref.subview %p[0, 1, 1, 0] [1, 8, 8, 32] [1, 1, 1, 1] : memref<1x10x10x32xf32> to memref<1x8x8x32xf32, strided<[3200, 320, 32, 1], offset: 352>>
+  memref.copy %x, %interior : memref<1x8x8x32xf32> to memref<1x8x8x32xf32, strided<[3200, 320, 32, 1], offset: 352>>
+  %acc = memref.alloc() : memref<1x8x8x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : memref<32xf32>) outs(%acc : memref<1x8x8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x10x10x32xf32>, memref<3x3x32xf32>) outs(%acc : memref<1x8x8x32xf32>)
+  %c0 = arith.constant 0 : index
+  %k = memref.load %x[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x8x8x32xf32>
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%acc : memref<1x8x8x32xf32>) outs(%y : memref<1x8x8x32xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %cst : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// A channels-last pointwise conv: C [H*W, M] viewed from the [1, H, W, M]
+// output, so its bias runs along C's columns: the accumulators start from
+// vector loads of the bias at the tile's columns, and the broadcast goes.
+// AVX512-LABEL: func @bias_on_columns
+// AVX512-NOT: linalg.generic
+// AVX512: vector.load %arg2[%{{.+}}] : memref<64xf32>, vector<16xf32>
+// AVX512: vector.fma
+// AVX512: } {lwcc.parallel}
+// AVX512-NOT: linalg.
+func.func @bias_on_columns(%a: memref<196x32xf32>, %b: memref<32x64xf32>, %bias: memref<64xf32>, %out: memref<1x14x14x64xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : memref<64xf32>) outs(%out : memref<1x14x14x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  %c = memref.collapse_shape %out [[0, 1, 2], [3]] : memref<1x14x14x64xf32> into memref<196x64xf32>
+  linalg.matmul ins(%a, %b : memref<196x32xf32>, memref<32x64xf32>) outs(%c : memref<196x64xf32>)
+  return
+}
+
+// -----
+
+// A GEMM reading A transposed (a channels-last pointwise conv reading an
+// NCHW image in place): the kernel reads A one element at a time through a
+// transposed view.
+// AVX512-LABEL: func @transposed_a
+// AVX512: %[[AT:.+]] = memref.transpose %arg0 (d0, d1) -> (d1, d0) : memref<32x196xf32> to memref<196x32xf32, strided<[1, 196]>>
+// AVX512: memref.load %[[AT]]
+// AVX512: vector.fma
+// AVX512: } {lwcc.parallel}
+// AVX512-NOT: linalg.
+func.func @transposed_a(%a: memref<32x196xf32>, %b: memref<32x64xf32>, %c: memref<196x64xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>, affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<32x196xf32>, memref<32x64xf32>) outs(%c : memref<196x64xf32>)
+  return
+}
+
+// -----
+
+// NCHW -> NHWC of 16 channels of 3x3 pixels: [16, 9] -> [9, 16] in 8x8
+// blocks (two row blocks, in parallel), each 8 row loads, three rounds of
+// shuffles, 8 row stores; the ninth column element by element.
+// AVX2-LABEL: func @transpose_to_channels_last
+// AVX2: scf.for %{{.+}} = %c0 to %c2 step %c1 {
+// AVX2: vector.load {{.*}} : memref<16x9xf32>, vector<8xf32>
+// AVX2: vector.shuffle {{.*}} [0, 8, 1, 9, 4, 12, 5, 13] : vector<8xf32>, vector<8xf32>
+// AVX2: vector.shuffle {{.*}} [0, 1, 8, 9, 4, 5, 12, 13] : vector<8xf32>, vector<8xf32>
+// AVX2: vector.shuffle {{.*}} [0, 1, 2, 3, 8, 9, 10, 11] : vector<8xf32>, vector<8xf32>
+// AVX2: vector.store {{.*}} : memref<9x16xf32>, vector<8xf32>
+// AVX2: memref.load {{.*}} : memref<16x9xf32>
+// AVX2: memref.store {{.*}} : memref<9x16xf32>
+// AVX2: } {lwcc.parallel}
+// AVX2-NOT: linalg.transpose
+func.func @transpose_to_channels_last(%x: memref<1x16x3x3xf32>, %y: memref<1x3x3x16xf32>) {
+  linalg.transpose ins(%x : memref<1x16x3x3xf32>) outs(%y : memref<1x3x3x16xf32>) permutation = [0, 2, 3, 1]
+  return
+}

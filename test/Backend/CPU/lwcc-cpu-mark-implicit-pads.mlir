@@ -179,3 +179,32 @@ func.func @band_fused(%x: memref<1x8x16x16xf32>, %w: memref<8x3x3xf32>, %pw: mem
   %k0 = memref.load %p[%c0, %c0, %c0, %c0] {lwcc.keep_alive} : memref<1x8x18x18xf32>
   return
 }
+
+// -----
+
+// A channels-last depthwise conv (lwcc-cpu-choose-layout) reading a pad of
+// rows and columns, dims 1 and 2: marked the same way. A pad of the
+// channels (dim 3) is not one the kernel supplies: not marked.
+// CHECK-LABEL: func @channels_last
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc
+// CHECK: memref.load %{{.+}}[%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}] {lwcc.keep_alive} : memref<1x8x8x4xf32>
+// CHECK-LABEL: func @channels_last_channel_pad
+// CHECK-NOT: lwcc.keep_alive
+func.func @channels_last(%x: memref<1x8x8x4xf32>, %w: memref<3x3x4xf32>, %y: memref<1x8x8x4xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x10x10x4xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x10x10x4xf32>)
+  %interior = memref.subview %p[0, 1, 1, 0] [1, 8, 8, 4] [1, 1, 1, 1] : memref<1x10x10x4xf32> to memref<1x8x8x4xf32, strided<[400, 40, 4, 1], offset: 44>>
+  memref.copy %x, %interior : memref<1x8x8x4xf32> to memref<1x8x8x4xf32, strided<[400, 40, 4, 1], offset: 44>>
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x10x10x4xf32>, memref<3x3x4xf32>) outs(%y : memref<1x8x8x4xf32>)
+  return
+}
+func.func @channels_last_channel_pad(%x: memref<1x10x10x2xf32>, %w: memref<1x1x4xf32>, %y: memref<1x10x10x4xf32>) {
+  %cst = arith.constant 0.0 : f32
+  %p = memref.alloc() : memref<1x10x10x4xf32>
+  linalg.fill ins(%cst : f32) outs(%p : memref<1x10x10x4xf32>)
+  %interior = memref.subview %p[0, 0, 0, 1] [1, 10, 10, 2] [1, 1, 1, 1] : memref<1x10x10x4xf32> to memref<1x10x10x2xf32, strided<[400, 40, 4, 1], offset: 1>>
+  memref.copy %x, %interior : memref<1x10x10x2xf32> to memref<1x10x10x2xf32, strided<[400, 40, 4, 1], offset: 1>>
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%p, %w : memref<1x10x10x4xf32>, memref<1x1x4xf32>) outs(%y : memref<1x10x10x4xf32>)
+  return
+}

@@ -70,18 +70,18 @@ struct ChannelsLastDepthwise {
     return vector::LoadOp::create(b, loc, typeOf(chunk), memref, index);
   }
 
-  /// The image row (or column) tap `t` of output row `y` reads: a constant
-  /// where `y` is known, nullopt where that is in the padding.
+  /// The image row (or column) tap `t` of output row (column) `at`
+  /// reads: a constant where `at` is known, nullopt where that is in the
+  /// padding.
   struct Coordinate {
-    Value base;
+    Value at;
     std::optional<int64_t> known;
     int64_t stride, dilation, pad, size;
 
-    std::optional<Value> at(OpBuilder &b, Location loc, int64_t t,
-                            int64_t shift = 0) const {
-      int64_t offset = t * dilation - pad + shift * stride;
+    std::optional<Value> tap(OpBuilder &b, Location loc, int64_t t) const {
+      int64_t offset = t * dilation - pad;
       if (!known)
-        return add(b, loc, scaled(b, loc, base, stride), offset);
+        return add(b, loc, scaled(b, loc, at, stride), offset);
       int64_t value = *known * stride + offset;
       if (value < 0 || value >= size)
         return std::nullopt;
@@ -89,18 +89,15 @@ struct ChannelsLastDepthwise {
     }
   };
 
-  /// Pixels [x, x + count) of output row `y` for the channel vectors of
-  /// `strip`, whose taps are `weights` [tap][chunk]. A known row or
-  /// column (an edge) skips the taps that fall into the padding.
-  void emitPixels(Value y, std::optional<int64_t> knownY, Value x,
-                  std::optional<int64_t> knownX, int64_t count,
-                  ArrayRef<Chunk> strip, ArrayRef<SmallVector<Value>> weights) {
+  /// Output pixels `xs` of row `y` for the channel vectors of `strip`,
+  /// whose taps are `weights` [tap][chunk]. A known row or column (an
+  /// edge) skips the taps that fall into the padding.
+  void emitPixels(const Coordinate &y, ArrayRef<Coordinate> xs,
+                  ArrayRef<Chunk> strip, ArrayRef<Value> channel,
+                  ArrayRef<SmallVector<Value>> weights) {
     Value zero = indexConstant(b, loc, 0);
-    SmallVector<Value> channel;
-    for (const Chunk &chunk : strip)
-      channel.push_back(indexConstant(b, loc, chunk.offset));
     SmallVector<Value> accs;
-    for (int64_t p = 0; p < count; ++p)
+    for (const Coordinate &x : xs)
       for (auto [j, chunk] : llvm::enumerate(strip)) {
         if (epilogue.bias)
           accs.push_back(load(chunk, epilogue.bias, {channel[j]}));
@@ -108,33 +105,29 @@ struct ChannelsLastDepthwise {
           accs.push_back(vector::BroadcastOp::create(b, loc, typeOf(chunk),
                                                      epilogue.initial));
         else
-          accs.push_back(
-              load(chunk, out, {zero, y, add(b, loc, x, p), channel[j]}));
+          accs.push_back(load(chunk, out, {zero, y.at, x.at, channel[j]}));
       }
-    Coordinate rows{y, knownY, sy, dy, top, height()};
-    Coordinate cols{x, knownX, sx, dx, left, width()};
     for (int64_t ty = 0; ty < kh; ++ty) {
-      std::optional<Value> row = rows.at(b, loc, ty);
+      std::optional<Value> row = y.tap(b, loc, ty);
       if (!row)
         continue;
       for (int64_t tx = 0; tx < kw; ++tx)
-        for (int64_t p = 0; p < count; ++p) {
-          std::optional<Value> col = cols.at(b, loc, tx, p);
+        for (auto [p, x] : llvm::enumerate(xs)) {
+          std::optional<Value> col = x.tap(b, loc, tx);
           if (!col)
             continue;
           for (auto [j, chunk] : llvm::enumerate(strip)) {
             Value pixel = load(chunk, image, {zero, *row, *col, channel[j]});
             Value &acc = accs[p * strip.size() + j];
-            acc = vector::FMAOp::create(b, loc, pixel,
-                                        weights[ty * kw + tx][j], acc);
+            acc = vector::FMAOp::create(b, loc, pixel, weights[ty * kw + tx][j],
+                                        acc);
           }
         }
     }
     Value target = result ? result : out;
-    for (int64_t p = 0; p < count; ++p) {
-      Value col = add(b, loc, x, p);
+    for (auto [p, x] : llvm::enumerate(xs))
       for (auto [j, chunk] : llvm::enumerate(strip)) {
-        SmallVector<Value> index = {zero, y, col, channel[j]};
+        SmallVector<Value> index = {zero, y.at, x.at, channel[j]};
         SmallVector<Value> loaded;
         for (Value operand : consumerInputs)
           loaded.push_back(load(chunk, operand, index));
@@ -142,7 +135,6 @@ struct ChannelsLastDepthwise {
                                         accs[p * strip.size() + j], loaded);
         vector::StoreOp::create(b, loc, value, target, index);
       }
-    }
   }
 
   /// The output columns whose windows stay inside the image's columns.
@@ -158,34 +150,81 @@ struct ChannelsLastDepthwise {
   void emitRow(Value y, std::optional<int64_t> knownY,
                ArrayRef<SmallVector<Chunk>> strips) {
     auto [lo, hi] = innerColumns();
-    for (ArrayRef<Chunk> strip : strips) {
+    Coordinate row{y, knownY, sy, dy, top, height()};
+    auto column = [&](Value x, std::optional<int64_t> known) {
+      return Coordinate{x, known, sx, dx, left, width()};
+    };
+    // The edge columns (their taps known) and the inner columns past the
+    // last whole group, computed together.
+    SmallVector<int64_t> rest;
+    for (int64_t x = 0; x < lo; ++x)
+      rest.push_back(x);
+    int64_t full = lo + (hi - lo) / kPixels * kPixels;
+    for (int64_t x = full; x < outShape[2]; ++x)
+      rest.push_back(x);
+    // A strip at channel `base` (chunk offsets relative to it).
+    auto emitStrip = [&](ArrayRef<Chunk> strip, Value base) {
+      SmallVector<Value> channel;
+      for (const Chunk &chunk : strip)
+        channel.push_back(add(b, loc, base, chunk.offset));
       SmallVector<SmallVector<Value>> weights;
       for (int64_t ty = 0; ty < kh; ++ty)
         for (int64_t tx = 0; tx < kw; ++tx) {
           weights.emplace_back();
-          for (const Chunk &chunk : strip)
+          for (auto [j, chunk] : llvm::enumerate(strip))
             weights.back().push_back(
                 load(chunk, filter,
                      {indexConstant(b, loc, ty), indexConstant(b, loc, tx),
-                      indexConstant(b, loc, chunk.offset)}));
+                      channel[j]}));
         }
-      auto edge = [&](int64_t x) {
-        emitPixels(y, knownY, indexConstant(b, loc, x), x, 1, strip, weights);
-      };
-      for (int64_t x = 0; x < lo; ++x)
-        edge(x);
-      int64_t full = lo + (hi - lo) / kPixels * kPixels;
       if (full > lo)
         buildLoop(b, loc, lo, full, kPixels, {}, [&](Value x, ValueRange) {
-          emitPixels(y, knownY, x, std::nullopt, kPixels, strip, weights);
+          SmallVector<Coordinate> xs;
+          for (int64_t p = 0; p < kPixels; ++p)
+            xs.push_back(column(add(b, loc, x, p), std::nullopt));
+          emitPixels(row, xs, strip, channel, weights);
           return SmallVector<Value>();
         });
-      if (full < hi)
-        emitPixels(y, knownY, indexConstant(b, loc, full), std::nullopt,
-                   hi - full, strip, weights);
-      for (int64_t x = hi; x < outShape[2]; ++x)
-        edge(x);
+      for (size_t i = 0; i < rest.size(); i += kPixels) {
+        SmallVector<Coordinate> xs;
+        for (int64_t x : ArrayRef<int64_t>(rest).slice(
+                 i, std::min<size_t>(kPixels, rest.size() - i)))
+          xs.push_back(column(indexConstant(b, loc, x),
+                              x < lo || x >= hi ? std::optional<int64_t>(x)
+                                                : std::nullopt));
+        emitPixels(row, xs, strip, channel, weights);
+      }
+    };
+    // Strips of whole vectors run as a loop over their channels (one
+    // body: unrolled, 512 channels made the code too large for the
+    // instruction cache); the ragged channels after them as one more.
+    int64_t perStrip = strips.front().size();
+    int64_t loopStrips = 0;
+    for (ArrayRef<Chunk> strip : strips) {
+      if (static_cast<int64_t>(strip.size()) != perStrip ||
+          llvm::any_of(strip, [&](const Chunk &chunk) {
+            return chunk.width != target.lanes;
+          }))
+        break;
+      ++loopStrips;
     }
+    int64_t stripChannels = perStrip * target.lanes;
+    auto relative = [&](ArrayRef<Chunk> strip) {
+      SmallVector<Chunk> chunks(strip);
+      for (Chunk &chunk : chunks)
+        chunk.offset -= strip.front().offset;
+      return chunks;
+    };
+    if (loopStrips == 1)
+      emitStrip(relative(strips.front()), indexConstant(b, loc, 0));
+    else if (loopStrips > 1)
+      buildLoop(b, loc, 0, loopStrips * stripChannels, stripChannels, {},
+                [&](Value base, ValueRange) {
+                  emitStrip(relative(strips.front()), base);
+                  return SmallVector<Value>();
+                });
+    for (ArrayRef<Chunk> strip : ArrayRef(strips).drop_front(loopStrips))
+      emitStrip(relative(strip), indexConstant(b, loc, strip.front().offset));
   }
 
   void emit() {
@@ -194,8 +233,8 @@ struct ChannelsLastDepthwise {
     // The strip's weights stay in registers across the row with room for
     // the pixels' accumulators and a loaded pixel.
     int64_t taps = kh * kw;
-    int64_t perStrip = std::max<int64_t>(
-        1, (target.registers - 2) / (taps + kPixels));
+    int64_t perStrip =
+        std::max<int64_t>(1, (target.registers - 2) / (taps + kPixels));
     SmallVector<SmallVector<Chunk>> strips = intoStrips(chunks, perStrip);
     // Rows whose windows reach into the padding get code of their own.
     RowBands bands{1, sy, (kh - 1) * dy + 1, top, height()};

@@ -1120,6 +1120,22 @@ bool hasDefaultMaps(linalg::LinalgOp op) {
   return false;
 }
 
+/// Whether `op` is a linalg.matmul reading A transposed: A [K, M],
+/// B [K, N], C [M, N] (lwcc-cpu-choose-layout's channels-last pointwise
+/// conv reading an NCHW image as its A [H*W, C]).
+bool readsATransposed(linalg::LinalgOp op) {
+  auto matmul = llvm::dyn_cast<linalg::MatmulOp>(op.getOperation());
+  if (!matmul)
+    return false;
+  MLIRContext *ctx = op.getContext();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  SmallVector<AffineMap> expected = {AffineMap::get(3, 0, {k, m}, ctx),
+                                     AffineMap::get(3, 0, {k, n}, ctx),
+                                     AffineMap::get(3, 0, {m, n}, ctx)};
+  return matmul.getIndexingMapsArray() == expected;
+}
+
 /// The addends of `expr`'s top-level sum.
 void addends(AffineExpr expr, SmallVectorImpl<AffineExpr> &terms) {
   auto binary = llvm::dyn_cast<AffineBinaryOpExpr>(expr);
@@ -1276,7 +1292,8 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     return failure();
   std::optional<ImageRows> image = matchImageProduct(op);
   bool scaled = isScaledProduct(op);
-  if (!image && !scaled && !hasDefaultMaps(op))
+  bool transposedA = readsATransposed(op);
+  if (!image && !scaled && !transposedA && !hasDefaultMaps(op))
     return failure();
   Value a = op.getDpsInputs()[0], bMat = op.getDpsInputs()[scaled ? 2 : 1],
         c = op.getDpsInits()[0];
@@ -1284,6 +1301,15 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
   if (!isVectorAddressable(a) || !isVectorAddressable(bMat) ||
       !isVectorAddressable(c) || (rowScale && !isVectorAddressable(rowScale)))
     return failure();
+  if (transposedA) {
+    // Unpacked, A is read one scalar at a time (broadcast along C's row):
+    // a strided view [M, K] of A reads it in place.
+    rewriter.setInsertionPoint(op);
+    a = memref::TransposeOp::create(
+        rewriter, op.getLoc(), a,
+        AffineMapAttr::get(AffineMap::getPermutationMap(
+            ArrayRef<unsigned>{1, 0}, op.getContext())));
+  }
   if (image) {
     // The filter [M, C, KH, KW] as A [M, C*KH*KW].
     SmallVector<ReassociationIndices> window = {{0}, {1, 2, 3}};

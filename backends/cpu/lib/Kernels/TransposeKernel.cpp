@@ -43,8 +43,7 @@ SmallVector<Value> transposeBlock(OpBuilder &b, Location loc,
     for (int64_t k = 0; k < 2; ++k) {
       Value x = pairs[half * 4 + k], y = pairs[half * 4 + 2 + k];
       quads[half * 4 + 2 * k] = shuffle(x, y, {0, 1, 8, 9, 4, 5, 12, 13});
-      quads[half * 4 + 2 * k + 1] =
-          shuffle(x, y, {2, 3, 10, 11, 6, 7, 14, 15});
+      quads[half * 4 + 2 * k + 1] = shuffle(x, y, {2, 3, 10, 11, 6, 7, 14, 15});
     }
   // Round 3: the halves of rows 0-3 and 4-7: column j and j + 4.
   SmallVector<Value> columns(kBlock);
@@ -119,8 +118,8 @@ LogicalResult emitTransposeKernel(RewriterBase &rewriter,
                                            indexConstant(b, loc, kBlock));
           SmallVector<Value> r;
           for (int64_t i = 0; i <= kBlock; ++i)
-            r.push_back(arith::AddIOp::create(b, loc, r0,
-                                              indexConstant(b, loc, i)));
+            r.push_back(
+                arith::AddIOp::create(b, loc, r0, indexConstant(b, loc, i)));
           if (colEnd)
             buildLoop(b, loc, 0, colEnd, kBlock, {}, [&](Value s0, ValueRange) {
               SmallVector<Value> loaded;
@@ -129,8 +128,8 @@ LogicalResult emitTransposeKernel(RewriterBase &rewriter,
                                                         ValueRange{r[i], s0}));
               SmallVector<Value> columns = transposeBlock(b, loc, loaded);
               for (int64_t j = 0; j < kBlock; ++j) {
-                Value s = arith::AddIOp::create(b, loc, s0,
-                                                indexConstant(b, loc, j));
+                Value s =
+                    arith::AddIOp::create(b, loc, s0, indexConstant(b, loc, j));
                 vector::StoreOp::create(b, loc, columns[j], out,
                                         ValueRange{s, r0});
               }

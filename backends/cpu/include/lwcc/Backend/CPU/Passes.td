@@ -388,11 +388,19 @@ def ChooseLayoutPass : Pass<"lwcc-cpu-choose-layout", "::mlir::func::FuncOp"> {
     converts it.
 
     `layout=nhwc` rewrites every depthwise and pointwise conv it can;
-    `layout=auto` keeps NCHW for a chain unless the cost model (see
-    ChooseLayout.cpp) expects it to run faster channels-last.
+    `layout=auto` rewrites the pointwise convs its cost model (see
+    ChooseLayout.cpp) expects to run faster channels-last, where two of
+    them are neighbours in a chain, and what follows their layout. The
+    model was measured with 512-bit vectors (`vector-bits`); on narrower
+    ones auto keeps NCHW.
   }];
-  let options = [Option<"layout", "layout", "std::string", "\"auto\"",
-                        "nhwc (every conv it can) or auto (where it pays)">];
+  let options = [
+    Option<"layout", "layout", "std::string", "\"auto\"",
+           "nhwc (every conv it can) or auto (where it pays)">,
+    Option<"vectorBits", "vector-bits", "int64_t", "512",
+           "The target's vector width: auto's cost model was measured on 512 "
+           "bits and keeps NCHW on narrower vectors">
+  ];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect"];
   let statistics = [Statistic<"numChannelsLast", "num-channels-last",
