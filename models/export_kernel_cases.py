@@ -192,10 +192,12 @@ CHAINS = {
     "k_chain_reuse": ([1, 8, 20, 20], [(16, 1, 1, 1, "relu"), (16, 3, 1, 16, "relu"),
                                         (16, 1, 1, 1, "relu")], False),
     # 32 -> 64 and 64 -> 128 pointwise convs at 56x56 around a depthwise
-    # conv: the chain --layout=auto runs channels-last (the first conv
-    # reading its NCHW input in place, the result transposed back).
+    # conv, then a stride-2 one: the chain --layout=auto runs channels-last
+    # (the first conv reading its NCHW input in place, the 28x28 result
+    # transposed back).
     "k_chain_channels_last": ([1, 32, 56, 56], [(64, 1, 1, 1, "relu"), (64, 3, 1, 64, "relu"),
-                                                (128, 1, 1, 1, "relu")], False),
+                                                (128, 1, 1, 1, "relu"), (128, 3, 2, 128, "relu")],
+                              False),
     # inverted residual: expand, depthwise stride 1, project, + input, relu6.
     "k_chain_residual": ([1, 8, 14, 14], [(24, 1, 1, 1, "relu6"), (24, 3, 1, 24, "relu6"),
                                            (8, 1, 1, 1, "relu6")], True),

@@ -73,10 +73,13 @@ Description describe(Operation *op) {
     d.kind = kind.str();
   ArrayRef<int64_t> out = shapeOf(linalgOp.getDpsInits()[0]);
   if (llvm::isa<linalg::MatmulOp, linalg::BatchMatmulOp>(op)) {
-    ArrayRef<int64_t> a = shapeOf(linalgOp.getDpsInputs()[0]);
-    if (!out.empty() && !a.empty()) {
-      d.flops = 2 * product(out) * a.back();
-      d.what += " " + dims(out) + "x" + std::to_string(a.back());
+    // K from B [(batch,) K, N]: A may be read transposed
+    // (lwcc-cpu-choose-layout).
+    ArrayRef<int64_t> b = shapeOf(linalgOp.getDpsInputs()[1]);
+    if (!out.empty() && b.size() >= 2) {
+      int64_t k = b[b.size() - 2];
+      d.flops = 2 * product(out) * k;
+      d.what += " " + dims(out) + "x" + std::to_string(k);
     }
     if (d.kind == "other")
       d.kind = "gemm";
@@ -112,7 +115,8 @@ Description describe(Operation *op) {
   if (llvm::isa<linalg::ConvolutionOpInterface>(op)) {
     ArrayRef<int64_t> f = shapeOf(linalgOp.getDpsInputs()[1]);
     // Filters are [F, C, KH, KW] or grouped [G, F, C, KH, KW].
-    int64_t perOutput = f.size() == 5 ? product(f.drop_front(2)) : product(f.drop_front());
+    int64_t perOutput =
+        f.size() == 5 ? product(f.drop_front(2)) : product(f.drop_front());
     if (!out.empty() && !f.empty())
       d.flops = 2 * product(out) * perOutput;
     d.what += " " + dims(out);
@@ -155,23 +159,27 @@ struct ProfilePass : lwcc::cpu::impl::ProfilePassBase<ProfilePass> {
         clock.setPrivate();
         record = func::FuncOp::create(
             b, module.getLoc(), "lwcc_internal_profile",
-            b.getFunctionType({context->getType(), b.getI32Type(), b.getI64Type()}, {}));
+            b.getFunctionType(
+                {context->getType(), b.getI32Type(), b.getI64Type()}, {}));
         record.setPrivate();
       }
       for (Operation *op : work) {
         Description d = describe(op);
         std::string node = nodeName(op->getLoc());
-        std::string name = (node.empty() ? std::string("<unnamed>") : node) + " " + d.what;
+        std::string name =
+            (node.empty() ? std::string("<unnamed>") : node) + " " + d.what;
         int64_t id = entries.size();
         entries.push_back(b.getDictionaryAttr(
             {b.getNamedAttr("name", b.getStringAttr(name)),
              b.getNamedAttr("kind", b.getStringAttr(d.kind)),
              b.getNamedAttr("flops", b.getI64IntegerAttr(d.flops))}));
         b.setInsertionPoint(op);
-        Value start = func::CallOp::create(b, op->getLoc(), clock, ValueRange{}).getResult(0);
+        Value start = func::CallOp::create(b, op->getLoc(), clock, ValueRange{})
+                          .getResult(0);
         b.setInsertionPointAfter(op);
         Value index = arith::ConstantIntOp::create(b, op->getLoc(), id, 32);
-        func::CallOp::create(b, op->getLoc(), record, ValueRange{*context, index, start});
+        func::CallOp::create(b, op->getLoc(), record,
+                             ValueRange{*context, index, start});
       }
     }
     module->setAttr("lwcc.profile", b.getArrayAttr(entries));
