@@ -439,6 +439,8 @@ struct ChooseLayoutPass
           << layout << "' (nhwc or auto)";
       return signalPassFailure();
     }
+    if (getOperation().isExternal())
+      return;
     Block &body = getOperation().getBody().front();
     ChannelsLast rewrite(&getContext());
     SmallVector<Operation *> ops;

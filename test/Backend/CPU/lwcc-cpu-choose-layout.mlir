@@ -221,4 +221,10 @@ func.func @lone_pointwise(%x: tensor<1x64x56x56xf32>, %s: tensor<1x64x7x7xf32>) 
   return %y1, %y2 : tensor<1x64x56x56xf32>, tensor<1x64x7x7xf32>
 }
 
+// -----
+
+// A declaration has no body to rewrite: left alone.
+// NHWC-LABEL: func private @external
+func.func private @external(tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+
 // BAD: lwcc-cpu-choose-layout: unknown layout 'nchwc' (nhwc or auto)

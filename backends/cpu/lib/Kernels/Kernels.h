@@ -104,7 +104,8 @@ struct ImplicitPad {
 };
 
 /// The padding with `value` `reader` sees in its 4-D NCHW input `padded`
-/// (or a grouped im2col in its [1, G, C/G, Hp, Wp] view of one), if
+/// (or a grouped im2col in its [1, G, C/G, Hp, Wp] view of one, or a
+/// channels-last depthwise conv in its NHWC input), if
 /// `reader` could read the source itself instead: nothing else reads P,
 /// and nothing between the copy and `reader` touches the source.
 std::optional<ImplicitPad>
