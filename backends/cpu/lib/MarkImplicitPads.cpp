@@ -34,9 +34,9 @@ struct MarkImplicitPadsPass
     for (linalg::LinalgOp conv : windows) {
       if (!conv.hasPureBufferSemantics())
         continue;
-      std::optional<ImplicitPad> pad = matchImplicitPad(
-          conv.getDpsInputs()[0], conv,
-          isWindowOp(conv) ? windowPadValue(conv) : 0.0);
+      std::optional<ImplicitPad> pad =
+          matchImplicitPad(conv.getDpsInputs()[0], conv,
+                           isWindowOp(conv) ? windowPadValue(conv) : 0.0);
       if (!pad)
         continue;
       Operation *after = conv;

@@ -78,12 +78,12 @@ struct EmitKernelsPass : lwcc::cpu::impl::EmitKernelsPassBase<EmitKernelsPass> {
       if (fused.contains(op))
         continue;
       auto generic = llvm::dyn_cast<linalg::GenericOp>(op.getOperation());
-      if (auto transpose = llvm::dyn_cast<linalg::TransposeOp>(
-              op.getOperation())) {
+      if (auto transpose =
+              llvm::dyn_cast<linalg::TransposeOp>(op.getOperation())) {
         if (succeeded(emitTransposeKernel(rewriter, transpose)))
           ++numTransposes;
       } else if (auto nhwc = llvm::dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(
-              op.getOperation())) {
+                     op.getOperation())) {
         if (succeeded(emitChannelsLastDepthwise(rewriter, nhwc, target)))
           ++numChannelsLastDepthwise;
       } else if (generic &&

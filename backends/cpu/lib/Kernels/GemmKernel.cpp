@@ -1367,18 +1367,18 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     auto outType = llvm::cast<MemRefType>(out.getType());
     bool biasOnColumns =
         !batched && outType.getRank() == 4 && outType.getDimSize(0) == 1 &&
-        reassociation ==
-            SmallVector<ReassociationIndices>{{0, 1, 2}, {3}};
+        reassociation == SmallVector<ReassociationIndices>{{0, 1, 2}, {3}};
     epilogue = matchEpilogue(op, out, reads, biasOnColumns);
     // Otherwise it runs along the channels of the output: C's rows only for
     // a batch-1 [1, M, H, W] output viewed as [M, H*W], or a grouped conv's
     // [1, G, M, H, W] viewed as [G, M, H*W].
     ReassociationIndices batchAndRows = {0, 1};
-    bool biasOnRows = biasOnColumns ||
+    bool biasOnRows =
+        biasOnColumns ||
         reassociation.size() == (batched ? 3u : 2u) &&
-        reassociation[0] == batchAndRows &&
-        (!batched || reassociation[1] == ReassociationIndices{2}) &&
-        llvm::cast<MemRefType>(out.getType()).getDimSize(0) == 1;
+            reassociation[0] == batchAndRows &&
+            (!batched || reassociation[1] == ReassociationIndices{2}) &&
+            llvm::cast<MemRefType>(out.getType()).getDimSize(0) == 1;
     if (epilogue.bias &&
         (!biasOnRows ||
          llvm::cast<MemRefType>(epilogue.bias.getType()).getRank() !=
