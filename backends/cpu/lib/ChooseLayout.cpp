@@ -128,6 +128,14 @@ bool isImageElementwise(linalg::GenericOp op) {
   return op.getBody()->getOps<linalg::IndexOp>().empty();
 }
 
+/// An element-wise op over an image that reads no image (a bias broadcast
+/// or a fill): computed in NHWC directly.
+bool isBroadcast(Operation *op) {
+  auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(op);
+  return generic && isImageElementwise(generic) &&
+         llvm::none_of(generic.getDpsInputs(), isImage);
+}
+
 /// A constant pad of an image's rows and columns.
 bool isImagePad(tensor::PadOp pad) {
   if (!isImage(pad.getSource()) || !pad.getConstantPaddingValue() ||
@@ -158,6 +166,20 @@ bool pointwisePaysChannelsLast(RankedTensorType out) {
          llvm::is_contained(kChannelsLastOutputs, out.getDimSize(1));
 }
 
+/// Whether `op` runs in its input's layout once that is NHWC: a constant
+/// pad of rows and columns, a depthwise conv with constant filters, or an
+/// element-wise op over an image (what the rewrite below carries along a
+/// chain).
+bool followsInputLayout(Operation *op) {
+  DenseElementsAttr filter;
+  if (auto pad = llvm::dyn_cast<tensor::PadOp>(op))
+    return isImagePad(pad);
+  if (auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op))
+    return isConstantDepthwise(dw, filter);
+  auto generic = llvm::dyn_cast<linalg::GenericOp>(op);
+  return generic && isImageElementwise(generic);
+}
+
 /// The candidate (a pointwise conv's expanded product) whose output
 /// reaches `value` through ops that follow their input's layout, if any.
 Operation *feedingCandidate(Value value,
@@ -168,13 +190,12 @@ Operation *feedingCandidate(Value value,
     return nullptr;
   if (candidates.contains(def))
     return def;
-  if (auto pad = llvm::dyn_cast<tensor::PadOp>(def))
-    return feedingCandidate(pad.getSource(), candidates, depth - 1);
-  if (auto dw = llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(def))
-    return feedingCandidate(dw.getInputs()[0], candidates, depth - 1);
-  if (auto generic = llvm::dyn_cast<linalg::GenericOp>(def);
-      generic && isImageElementwise(generic))
-    for (Value input : generic.getDpsInputs())
+  if (!followsInputLayout(def))
+    return nullptr;
+  auto dps = llvm::dyn_cast<DestinationStyleOpInterface>(def);
+  for (Value input :
+       dps ? ValueRange(dps.getDpsInputs()) : ValueRange(def->getOperands()))
+    if (isImage(input))
       if (Operation *found = feedingCandidate(input, candidates, depth - 1))
         return found;
   return nullptr;
@@ -197,17 +218,8 @@ bool exitsSmall(Value value, const DenseSet<Operation *> &candidates,
     return type.getDimSize(2) * type.getDimSize(3) <= kMaxExitPixels;
   };
   for (Operation *user : value.getUsers()) {
-    if (auto generic = llvm::dyn_cast<linalg::GenericOp>(user);
-        generic && isImageElementwise(generic)) {
-      if (!exitsSmall(generic.getResult(0), candidates, depth - 1))
-        return false;
-    } else if (auto pad = llvm::dyn_cast<tensor::PadOp>(user);
-               pad && isImagePad(pad)) {
-      if (!exitsSmall(pad.getResult(), candidates, depth - 1))
-        return false;
-    } else if (auto dw =
-                   llvm::dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(user)) {
-      if (!exitsSmall(dw.getResult(0), candidates, depth - 1))
+    if (followsInputLayout(user)) {
+      if (!exitsSmall(user->getResult(0), candidates, depth - 1))
         return false;
     } else if (auto view = llvm::dyn_cast<tensor::CollapseShapeOp>(user);
                view && llvm::all_of(view->getUsers(), [&](Operation *gemm) {
@@ -247,9 +259,8 @@ struct ChannelsLast {
     Operation *def = value.getDefiningOp();
     if (llvm::isa_and_present<tensor::EmptyOp>(def))
       return true;
-    if (auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(def))
-      return isImageElementwise(generic) &&
-             llvm::none_of(generic.getDpsInputs(), isImage);
+    if (isBroadcast(def))
+      return true;
     auto pad = llvm::dyn_cast_if_present<tensor::PadOp>(def);
     return pad && isImagePad(pad) && hasCheapTwin(pad.getSource());
   }
@@ -269,11 +280,8 @@ struct ChannelsLast {
       RankedTensorType type = permuted(value.getType(), kToChannelsLast);
       twin = tensor::EmptyOp::create(b, empty.getLoc(), type.getShape(),
                                      type.getElementType());
-    } else if (auto generic = llvm::dyn_cast_if_present<linalg::GenericOp>(def);
-               generic && isImageElementwise(generic) &&
-               llvm::none_of(generic.getDpsInputs(), isImage)) {
-      // A broadcast or fill: computed in NHWC directly.
-      twin = rewriteElementwise(generic);
+    } else if (isBroadcast(def)) {
+      twin = rewriteElementwise(llvm::cast<linalg::GenericOp>(def));
     } else if (auto pad = llvm::dyn_cast_if_present<tensor::PadOp>(def);
                pad && isImagePad(pad)) {
       twin = rewritePad(pad);

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -25,8 +26,6 @@ namespace {
 
 /// Output pixels computed together.
 constexpr int64_t kPixels = 4;
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 Value add(OpBuilder &b, Location loc, Value base, int64_t offset) {
   if (offset == 0)
@@ -139,7 +138,7 @@ struct ChannelsLastDepthwise {
 
   /// The output columns whose windows stay inside the image's columns.
   std::pair<int64_t, int64_t> innerColumns() const {
-    int64_t lo = ceilDiv(left, sx);
+    int64_t lo = llvm::divideCeil(left, sx);
     int64_t last = width() - 1 - (kw - 1) * dx + left;
     int64_t hi = last < 0 ? 0 : last / sx + 1;
     hi = std::min(hi, outShape[2]);

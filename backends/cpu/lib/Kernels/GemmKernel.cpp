@@ -1374,13 +1374,12 @@ LogicalResult emitGemmKernel(RewriterBase &rewriter, linalg::LinalgOp op,
     // [1, G, M, H, W] viewed as [G, M, H*W].
     ReassociationIndices batchAndRows = {0, 1};
     bool biasOnRows =
-        biasOnColumns ||
         reassociation.size() == (batched ? 3u : 2u) &&
-            reassociation[0] == batchAndRows &&
-            (!batched || reassociation[1] == ReassociationIndices{2}) &&
-            llvm::cast<MemRefType>(out.getType()).getDimSize(0) == 1;
+        reassociation[0] == batchAndRows &&
+        (!batched || reassociation[1] == ReassociationIndices{2}) &&
+        outType.getDimSize(0) == 1;
     if (epilogue.bias &&
-        (!biasOnRows ||
+        (!(biasOnRows || biasOnColumns) ||
          llvm::cast<MemRefType>(epilogue.bias.getType()).getRank() !=
              (batched ? 2 : 1))) {
       epilogue.bias = Value();
